@@ -1,0 +1,128 @@
+/* arm64: where the Image, initrd and DTB go, and what x0-x3 hold. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "arch.h"
+#include "dtb.h"
+#include "image.h"
+
+#define KEXEC_ARCH_AARCH64 (183u << 16)
+#define SZ_2M (2ull << 20)
+/* booting.rst: older kernels need the initrd within 32 GiB of the kernel's
+ * base (a window the linear map of early boot can reach). */
+#define INITRD_WINDOW (32ull << 30)
+/* A pre-3.17 Image has no image_size: leave room for a BSS that is not in
+ * the file.  Generous, because guessing short corrupts the next kernel. */
+#define LEGACY_BSS_ALLOWANCE (8ull << 20)
+#define DTB_ALIGN 8
+
+extern const uint8_t purgatory_arm64_image[];
+extern const uint8_t purgatory_arm64_image_end[];
+
+static int place_kernel(const struct arm64_image *image, size_t file_size,
+			const struct system_desc *sys, struct plan *plan,
+			uint64_t *base, uint64_t *span, struct error *err)
+{
+	uint64_t memsz = image->image_size_known
+				 ? image->image_size
+				 : file_size + LEGACY_BSS_ALLOWANCE;
+
+	/* The base is 2 MiB aligned and the kernel lives at base +
+	 * text_offset; keep the whole span usable so nothing else lands in
+	 * the gap.  Lowest first: booting.rst asks for "as close as possible
+	 * to the start of DRAM" when bit 3 is clear, and it costs nothing
+	 * otherwise. */
+	*span = image->text_offset + memsz;
+	if (plan_find_space(plan, &sys->usable, *span, SZ_2M, 0, UINT64_MAX, base))
+		return error_set(err, -ENOSPC, "no 2 MiB aligned space for a kernel of %" PRIu64 " KiB in %s",
+				 *span >> 10, sys->memory_source);
+	return 0;
+}
+
+static int arm64_plan_kernel(const struct load_request *req,
+			     const struct system_desc *sys, struct plan *plan,
+			     struct error *err)
+{
+	struct chosen_update chosen = { 0 };
+	struct arm64_image image;
+	uint64_t base, span, initrd_addr = 0, dtb_addr, kernel_end;
+	void *dtb = NULL;
+	size_t dtb_size;
+	int ret;
+
+	ret = arm64_image_parse(req->kernel.data, req->kernel.size, req->kernel.path,
+				&image, err);
+	if (ret)
+		return ret;
+	ret = place_kernel(&image, req->kernel.size, sys, plan, &base, &span, err);
+	if (ret)
+		return ret;
+	ret = plan_add_segment(plan, "kernel", req->kernel.path, req->kernel.data,
+			       req->kernel.size, base + image.text_offset,
+			       span - image.text_offset, NULL, err);
+	if (ret)
+		return ret;
+	kernel_end = base + span;
+	plan_note(plan, "arm64 Image: text_offset 0x%" PRIx64 ", image_size 0x%" PRIx64 "%s, %s pages, %s",
+		  image.text_offset, span - image.text_offset,
+		  image.image_size_known ? "" : " (pre-3.17: estimated)",
+		  image.page_size == 65536 ? "64K" : image.page_size == 16384 ? "16K" :
+		  image.page_size == 4096 ? "4K" : "unspecified",
+		  image.place_anywhere ? "placement anywhere" : "placement near DRAM start");
+
+	if (req->initrd.data) {
+		uint64_t window_end = base + INITRD_WINDOW - 1;
+
+		if (plan_find_space(plan, &sys->usable, req->initrd.size, plan->page_size,
+				    kernel_end, window_end, &initrd_addr) &&
+		    plan_find_space(plan, &sys->usable, req->initrd.size, plan->page_size,
+				    base > INITRD_WINDOW ? base - INITRD_WINDOW : 0,
+				    window_end, &initrd_addr))
+			return error_set(err, -ENOSPC, "%s: no room for the initrd (%zu KiB) within 32 GiB of the kernel",
+					 req->initrd.path, req->initrd.size >> 10);
+		ret = plan_add_segment(plan, "initrd", req->initrd.path, req->initrd.data,
+				       req->initrd.size, initrd_addr, req->initrd.size,
+				       NULL, err);
+		if (ret)
+			return ret;
+		chosen.has_initrd = true;
+		chosen.initrd_start = initrd_addr;
+		chosen.initrd_end = initrd_addr + req->initrd.size;
+	}
+
+	chosen.bootargs = req->cmdline;
+	chosen.rng_seed = sys->rng_seed;
+	chosen.rng_seed_size = sizeof(sys->rng_seed);
+	chosen.kaslr_seed = sys->kaslr_seed;
+	ret = dtb_update_chosen(req->dtb.data, &chosen, &dtb, &dtb_size, err);
+	if (ret)
+		return error_prefix(err, ret, "%s", req->dtb.path);
+	if (plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, kernel_end,
+			    UINT64_MAX, &dtb_addr) &&
+	    plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, 0, UINT64_MAX,
+			    &dtb_addr)) {
+		free(dtb);
+		return error_set(err, -ENOSPC, "no room for the DTB (%zu bytes)", dtb_size);
+	}
+	ret = plan_add_segment(plan, "dtb", req->dtb.path, dtb, dtb_size, dtb_addr,
+			       dtb_size, dtb, err);
+	if (ret)
+		return ret;
+
+	plan->kernel_entry = base + image.text_offset;
+	plan->kernel_regs[0] = dtb_addr;
+	plan->kernel_regs[1] = 0;
+	plan->kernel_regs[2] = 0;
+	plan->kernel_regs[3] = 0;
+	return 0;
+}
+
+const struct arch_backend arm64_backend = {
+	.name = "arm64",
+	.machines = { "aarch64", "arm64" },
+	.kexec_arch = KEXEC_ARCH_AARCH64,
+	.purgatory = purgatory_arm64_image,
+	.purgatory_end = purgatory_arm64_image_end,
+	.plan_kernel = arm64_plan_kernel,
+};

@@ -1,0 +1,501 @@
+/* Device tree reading and rewriting on top of libfdt. */
+#include "dtb.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#define DT "device tree"
+
+/* Room for the property and node headers and names /chosen may gain,
+ * beyond the payloads counted exactly. */
+#define CHOSEN_SLACK 1024
+
+int dtb_check(const void *blob, size_t size, const char *what, struct error *err)
+{
+	int ret;
+
+	if (size < sizeof(struct fdt_header))
+		return error_set(err, -EINVAL, "%s: %zu bytes, too small for a device tree",
+				 what, size);
+	ret = fdt_check_header(blob);
+	if (ret)
+		return error_set(err, -EINVAL, "%s: not a device tree: %s", what,
+				 fdt_strerror(ret));
+	if (fdt_totalsize(blob) > size)
+		return error_set(err, -EINVAL, "%s: truncated: header says %u bytes, "
+				 "only %zu present", what, fdt_totalsize(blob), size);
+	/* fdt_check_full (libfdt >= 1.4.7) walks the whole structure block, so
+	 * later libfdt calls cannot trip over a corrupt tag or name. */
+	ret = fdt_check_full(blob, size);
+	if (ret)
+		return error_set(err, -EINVAL, "%s: malformed device tree: %s", what,
+				 fdt_strerror(ret));
+	return 0;
+}
+
+/* ---- reading helpers ---------------------------------------------------- */
+
+/* Reads a value of `cells` 32-bit big-endian cells; false when it needs
+ * more than 64 bits. */
+static bool read_cells(const fdt32_t *p, int cells, uint64_t *val)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < cells; i++) {
+		if (v >> 32)
+			return false;
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	}
+	*val = v;
+	return true;
+}
+
+/* The exclusive end of [start, start + size), capped at UINT64_MAX (see
+ * memrange.c); false when the region would wrap past 2^64. */
+static bool region_end(uint64_t start, uint64_t size, uint64_t *end)
+{
+	if (size - 1 > UINT64_MAX - start)
+		return false;
+	*end = start + size ? start + size : UINT64_MAX;
+	return true;
+}
+
+static const char *node_path(const void *blob, int node, char *buf, int len)
+{
+	if (fdt_get_path(blob, node, buf, len))
+		return "(unknown node)";
+	return buf;
+}
+
+static bool prop_is_string(const void *blob, int node, const char *name,
+			   const char *value)
+{
+	int len;
+	const char *p = fdt_getprop(blob, node, name, &len);
+
+	return p && (size_t)len == strlen(value) + 1 && !memcmp(p, value, (size_t)len);
+}
+
+/* A missing status means enabled; "ok" is the pre-spec spelling. */
+static bool node_enabled(const void *blob, int node)
+{
+	int len;
+
+	if (!fdt_getprop(blob, node, "status", &len))
+		return true;
+	return prop_is_string(blob, node, "status", "okay") ||
+	       prop_is_string(blob, node, "status", "ok");
+}
+
+/* #address-cells and #size-cells that `bus` gives its children's reg. */
+static int bus_cells(const void *blob, int bus, int *ac, int *sc)
+{
+	*ac = fdt_address_cells(blob, bus);
+	if (*ac < 0)
+		return *ac;
+	*sc = fdt_size_cells(blob, bus);
+	if (*sc < 0)
+		return *sc;
+	return 0;
+}
+
+/* Adds every non-empty (address, size) pair of `node`'s reg to `set` and
+ * counts them in *found. */
+static int add_reg(const void *blob, int node, int ac, int sc,
+		   struct mem_ranges *set, unsigned int *found, struct error *err)
+{
+	const fdt32_t *reg;
+	int len, i, n, stride = ac + sc;
+	char path[256];
+
+	reg = fdt_getprop(blob, node, "reg", &len);
+	if (!reg)
+		return 0;
+	if (stride == 0 || len % (stride * 4))
+		return error_set(err, -EINVAL, DT ": %s: reg is %d bytes, not a multiple "
+				 "of %d cells", node_path(blob, node, path, sizeof(path)),
+				 len, stride);
+	n = len / (stride * 4);
+	for (i = 0; i < n; i++, reg += stride) {
+		uint64_t start, size, end;
+		int ret;
+
+		if (!read_cells(reg, ac, &start) || !read_cells(reg + ac, sc, &size) ||
+		    (size && !region_end(start, size, &end)))
+			return error_set(err, -EINVAL, DT ": %s: reg entry %d does not fit "
+					 "64-bit addresses", node_path(blob, node, path,
+					 sizeof(path)), i);
+		if (!size)
+			continue;
+		ret = mem_ranges_add(set, start, end);
+		if (ret)
+			return error_set(err, ret, DT ": %s: %s",
+					 node_path(blob, node, path, sizeof(path)), strerror(-ret));
+		(*found)++;
+	}
+	return 0;
+}
+
+/* ---- dtb_update_chosen ------------------------------------------------- */
+
+static int chosen_offset(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, 0, "chosen");
+	return node;
+}
+
+static int delprop_if_present(void *fdt, int node, const char *name)
+{
+	int ret = fdt_delprop(fdt, node, name);
+
+	return ret == -FDT_ERR_NOTFOUND ? 0 : ret;
+}
+
+/* The kernel reads linux,initrd-* with whatever length they have, but the
+ * binding says root #address-cells, and a 1-cell root is what a 32-bit
+ * board's bootloader writes; fall back to 2 cells when 1 cannot hold the
+ * address or the root asks for something else. */
+static int set_initrd_prop(void *fdt, int chosen, const char *name, uint64_t val)
+{
+	int ac = fdt_address_cells(fdt, 0);
+
+	if (ac == 1 && val <= UINT32_MAX)
+		return fdt_setprop_u32(fdt, chosen, name, (uint32_t)val);
+	return fdt_setprop_u64(fdt, chosen, name, val);
+}
+
+/* Applies the update to an opened (writable, spacious) fdt.  Returns a
+ * libfdt error and names the step in *step. */
+static int apply_chosen(void *fdt, const struct chosen_update *u, const char **step)
+{
+	int chosen, ret, len;
+
+	*step = "/chosen";
+	chosen = chosen_offset(fdt);
+	if (chosen < 0)
+		return chosen;
+	/* Edits below only touch /chosen's own properties, which never moves
+	 * the node itself, so the offset stays valid. */
+	if (u->bootargs) {
+		*step = "bootargs";
+		ret = fdt_setprop_string(fdt, chosen, "bootargs", u->bootargs);
+		if (ret)
+			return ret;
+	}
+	*step = "linux,initrd-start";
+	ret = u->has_initrd ? set_initrd_prop(fdt, chosen, *step, u->initrd_start)
+			    : delprop_if_present(fdt, chosen, *step);
+	if (ret)
+		return ret;
+	*step = "linux,initrd-end";
+	ret = u->has_initrd ? set_initrd_prop(fdt, chosen, *step, u->initrd_end)
+			    : delprop_if_present(fdt, chosen, *step);
+	if (ret)
+		return ret;
+	/* A seed left in a stored DTB is not fresh, and the kernel credits
+	 * rng-seed as entropy: without a new one, drop the old one. */
+	*step = "rng-seed";
+	ret = u->rng_seed_size ? fdt_setprop(fdt, chosen, *step, u->rng_seed,
+					     (int)u->rng_seed_size)
+			       : delprop_if_present(fdt, chosen, *step);
+	if (ret)
+		return ret;
+	/* Only refresh a seed the tree already carries (the previous kernel
+	 * zeroes the one it consumed): a tree without one comes from a boot
+	 * that did not hand out seeds this way, and we keep it like that. */
+	*step = "kaslr-seed";
+	if (fdt_getprop(fdt, chosen, *step, &len)) {
+		ret = fdt_setprop_u64(fdt, chosen, *step, u->kaslr_seed);
+		if (ret)
+			return ret;
+	}
+	*step = "linux,elfcorehdr";
+	ret = delprop_if_present(fdt, chosen, *step);
+	if (ret)
+		return ret;
+	*step = "linux,usable-memory-range";
+	ret = delprop_if_present(fdt, chosen, *step);
+	if (ret)
+		return ret;
+	*step = "packing";
+	return fdt_pack(fdt);
+}
+
+int dtb_update_chosen(const void *blob, const struct chosen_update *update,
+		      void **out, size_t *out_size, struct error *err)
+{
+	size_t bootargs_len = update->bootargs ? strlen(update->bootargs) + 1 : 0;
+	size_t room;
+	const char *step = "";
+	void *buf = NULL;
+	int ret;
+
+	*out = NULL;
+	*out_size = 0;
+	ret = fdt_check_header(blob);
+	if (ret)
+		return error_set(err, -EINVAL, DT ": %s", fdt_strerror(ret));
+	if (bootargs_len > DTB_MAX_SIZE || update->rng_seed_size > DTB_MAX_SIZE)
+		return error_set(err, -E2BIG, DT ": bootargs or rng-seed larger than "
+				 "the %u byte limit", DTB_MAX_SIZE);
+	room = fdt_totalsize(blob) + bootargs_len + update->rng_seed_size + CHOSEN_SLACK;
+	/* The slack is generous, but a tree whose strings block repeats
+	 * nothing we add could still run short: grow and start over. */
+	for (;;) {
+		void *bigger;
+
+		if (room > INT_MAX / 2) {
+			ret = -FDT_ERR_NOSPACE;
+			break;
+		}
+		bigger = realloc(buf, room);
+		if (!bigger) {
+			free(buf);
+			return error_set(err, -ENOMEM, DT ": out of memory for %zu bytes", room);
+		}
+		buf = bigger;
+		ret = fdt_open_into(blob, buf, (int)room);
+		if (ret) {
+			step = "opening";
+			break;
+		}
+		ret = apply_chosen(buf, update, &step);
+		if (ret != -FDT_ERR_NOSPACE)
+			break;
+		room *= 2;
+	}
+	if (ret) {
+		free(buf);
+		return error_set(err, ret == -FDT_ERR_NOSPACE ? -E2BIG : -EINVAL,
+				 DT ": %s: %s", step, fdt_strerror(ret));
+	}
+	if (fdt_totalsize(buf) > DTB_MAX_SIZE) {
+		ret = error_set(err, -E2BIG, DT ": %u bytes after the /chosen update, "
+				"above the %u byte limit", fdt_totalsize(buf), DTB_MAX_SIZE);
+		free(buf);
+		return ret;
+	}
+	*out_size = fdt_totalsize(buf);
+	*out = realloc(buf, *out_size);
+	if (!*out)
+		*out = buf;
+	return 0;
+}
+
+/* ---- dtb_memory -------------------------------------------------------- */
+
+/* Memory nodes are children of the root.  Some old trees name the node
+ * memory@... and forget device_type; take those too. */
+static bool is_memory_node(const void *blob, int node)
+{
+	const char *name;
+
+	if (prop_is_string(blob, node, "device_type", "memory"))
+		return true;
+	if (fdt_getprop(blob, node, "device_type", NULL))
+		return false;
+	name = fdt_get_name(blob, node, NULL);
+	return name && (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
+}
+
+static int reserved_memory(const void *blob, struct mem_ranges *reserved,
+			   struct error *err)
+{
+	int i, n, node, child, ac, sc, ret;
+	unsigned int found = 0;
+
+	n = fdt_num_mem_rsv(blob);
+	for (i = 0; i < n; i++) {
+		uint64_t addr, size, end;
+
+		ret = fdt_get_mem_rsv(blob, i, &addr, &size);
+		if (ret)
+			return error_set(err, -EINVAL, DT ": /memreserve/ %d: %s", i,
+					 fdt_strerror(ret));
+		if (!size)
+			continue;
+		if (!region_end(addr, size, &end))
+			return error_set(err, -EINVAL, DT ": /memreserve/ %d wraps past "
+					 "2^64", i);
+		ret = mem_ranges_add(reserved, addr, end);
+		if (ret)
+			return error_set(err, ret, DT ": /memreserve/: %s", strerror(-ret));
+	}
+
+	/* Children without reg (size + alloc-ranges) were placed by the
+	 * running kernel at boot; the tree does not say where, so they are
+	 * not reported here. */
+	node = fdt_path_offset(blob, "/reserved-memory");
+	if (node < 0)
+		return 0;
+	ret = bus_cells(blob, node, &ac, &sc);
+	if (ret)
+		return error_set(err, -EINVAL, DT ": /reserved-memory: %s", fdt_strerror(ret));
+	fdt_for_each_subnode(child, blob, node) {
+		if (!node_enabled(blob, child))
+			continue;
+		ret = add_reg(blob, child, ac, sc, reserved, &found, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int dtb_memory(const void *blob, struct mem_ranges *ram,
+	       struct mem_ranges *reserved, struct error *err)
+{
+	int node, ac, sc, ret;
+	unsigned int found = 0;
+
+	ret = bus_cells(blob, 0, &ac, &sc);
+	if (ret)
+		return error_set(err, -EINVAL, DT ": root: %s", fdt_strerror(ret));
+	fdt_for_each_subnode(node, blob, 0) {
+		if (!is_memory_node(blob, node) || !node_enabled(blob, node))
+			continue;
+		ret = add_reg(blob, node, ac, sc, ram, &found, err);
+		if (ret)
+			return ret;
+	}
+	if (!found)
+		return error_set(err, -ENOENT, DT ": no memory node with a reg (UEFI "
+				 "firmware describes RAM in its memory map instead)");
+	return reserved_memory(blob, reserved, err);
+}
+
+/* ---- dtb_stdout_uart --------------------------------------------------- */
+
+/* Maps `addr`, an address in `bus`'s child address space, one level up
+ * through the bus's ranges.  Returns 0, or -ENOENT when the bus does not map it. */
+static int translate_up(const void *blob, int bus, uint64_t *addr)
+{
+	int parent, child_ac, child_sc, parent_ac, parent_sc, len, stride, i;
+	const fdt32_t *ranges;
+
+	parent = fdt_parent_offset(blob, bus);
+	if (parent < 0)
+		return -ENOENT;
+	ranges = fdt_getprop(blob, bus, "ranges", &len);
+	/* The spec: no ranges means the bus is not mapped into its parent's
+	 * address space, so there is no CPU address to poke. */
+	if (!ranges)
+		return -ENOENT;
+	if (len == 0)
+		return 0;
+	if (bus_cells(blob, bus, &child_ac, &child_sc) ||
+	    bus_cells(blob, parent, &parent_ac, &parent_sc))
+		return -ENOENT;
+	stride = child_ac + parent_ac + child_sc;
+	if (stride == 0 || len % (stride * 4))
+		return -ENOENT;
+	for (i = 0; i < len / (stride * 4); i++, ranges += stride) {
+		uint64_t child, cpu, size;
+
+		if (!read_cells(ranges, child_ac, &child) ||
+		    !read_cells(ranges + child_ac, parent_ac, &cpu) ||
+		    !read_cells(ranges + child_ac + parent_ac, child_sc, &size))
+			continue;
+		if (*addr >= child && *addr - child < size) {
+			*addr = cpu + (*addr - child);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The CPU address of `node`'s first reg entry.  Only linear ranges with
+ * addresses of at most 64 bits are understood (not PCI's 3-cell
+ * addresses, nor dma-ranges). */
+static int node_address(const void *blob, int node, uint64_t *addr)
+{
+	int bus, ac, sc, len, ret;
+	const fdt32_t *reg;
+
+	bus = fdt_parent_offset(blob, node);
+	if (bus < 0 || bus_cells(blob, bus, &ac, &sc))
+		return -ENOENT;
+	reg = fdt_getprop(blob, node, "reg", &len);
+	if (!reg || ac == 0 || len < (ac + sc) * 4 || !read_cells(reg, ac, addr))
+		return -ENOENT;
+	for (; bus != 0; bus = fdt_parent_offset(blob, bus)) {
+		if (bus < 0)
+			return -ENOENT;
+		ret = translate_up(blob, bus, addr);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static uint32_t u32_prop(const void *blob, int node, const char *name, uint32_t dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(blob, node, name, &len);
+
+	return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
+}
+
+static int stdout_node(const void *blob)
+{
+	int chosen, len;
+	const char *path;
+	size_t n;
+
+	chosen = fdt_path_offset(blob, "/chosen");
+	if (chosen < 0)
+		return -ENOENT;
+	path = fdt_getprop(blob, chosen, "stdout-path", &len);
+	if (!path)
+		path = fdt_getprop(blob, chosen, "linux,stdout-path", &len);
+	if (!path || len <= 1 || !memchr(path, '\0', (size_t)len))
+		return -ENOENT;
+	n = strcspn(path, ":");
+	/* fdt_path_offset_namelen resolves a leading alias itself. */
+	return fdt_path_offset_namelen(blob, path, (int)n);
+}
+
+int dtb_stdout_uart(const void *blob, struct uart_info *uart)
+{
+	static const char *const ns16550[] = { "ns16550a", "ns16550", "snps,dw-apb-uart" };
+	struct uart_info u = { .kind = UART_NONE };
+	int node;
+	size_t i;
+
+	memset(uart, 0, sizeof(*uart));
+	node = stdout_node(blob);
+	if (node < 0 || !node_enabled(blob, node))
+		return -ENOENT;
+	if (!fdt_node_check_compatible(blob, node, "arm,pl011")) {
+		u.kind = UART_PL011;
+		u.io_width = 4;
+	}
+	for (i = 0; u.kind == UART_NONE && i < sizeof(ns16550) / sizeof(ns16550[0]); i++) {
+		if (fdt_node_check_compatible(blob, node, ns16550[i]))
+			continue;
+		u.kind = UART_NS16550;
+		u.reg_shift = u32_prop(blob, node, "reg-shift", 0);
+		u.io_width = u32_prop(blob, node, "reg-io-width", 1);
+	}
+	if (u.kind == UART_NONE)
+		return -ENOENT;
+	/* The purgatory does byte or word accesses only; anything else would
+	 * be a guess at a bus we cannot see. */
+	if (u.io_width != 1 && u.io_width != 4)
+		return -ENOENT;
+	/* The purgatory shifts register numbers by this; a silly value is a
+	 * broken tree, not a stride. */
+	if (u.reg_shift > 8)
+		return -ENOENT;
+	if (node_address(blob, node, &u.addr))
+		return -ENOENT;
+	*uart = u;
+	return 0;
+}

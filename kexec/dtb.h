@@ -1,0 +1,63 @@
+/* Device tree work for the next kernel, on top of libfdt.  Everything takes
+ * a caller's blob and returns a new one: nothing here touches the system. */
+#ifndef KEXEC_DTB_H
+#define KEXEC_DTB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "memrange.h"
+
+#define DTB_MAX_SIZE (2u << 20) /* booting.rst: the DTB must not exceed 2 MiB */
+
+/* Checks that blob is a complete, well-formed FDT of exactly that size or
+ * less; names `what` (a path) in the message. */
+int dtb_check(const void *blob, size_t size, const char *what, struct error *err);
+
+struct chosen_update {
+	const char *bootargs;       /* NULL: leave /chosen/bootargs as it is */
+	bool has_initrd;            /* false: delete linux,initrd-start/end */
+	uint64_t initrd_start;
+	uint64_t initrd_end;        /* exclusive, as the kernel reads it */
+	const uint8_t *rng_seed;    /* rng_seed_size bytes; size 0: no rng-seed */
+	size_t rng_seed_size;
+	uint64_t kaslr_seed;        /* written only where /chosen has kaslr-seed */
+};
+
+/* Returns in *out (malloc'd, caller frees) a packed copy of `blob` whose
+ * /chosen (created if missing) carries the update.  initrd properties are
+ * written with the root's #address-cells (1 or 2 cells).  Properties a crash
+ * load leaves behind (linux,elfcorehdr, linux,usable-memory-range) are
+ * removed; linux,uefi-* and everything else are kept.  Fails when the
+ * result would exceed DTB_MAX_SIZE. */
+int dtb_update_chosen(const void *blob, const struct chosen_update *update,
+		      void **out, size_t *out_size, struct error *err);
+
+/* RAM as the DTB describes it: every /memory node's reg (device_type
+ * "memory"); holes: /memreserve/ entries and /reserved-memory children with
+ * a reg.  A DTB with no memory node (UEFI boot) gives -ENOENT. */
+int dtb_memory(const void *blob, struct mem_ranges *ram,
+	       struct mem_ranges *reserved, struct error *err);
+
+enum uart_kind {
+	UART_NONE = 0,
+	UART_PL011 = 1,
+	UART_NS16550 = 2, /* 8250 family: reg_shift and io_width matter */
+};
+
+struct uart_info {
+	enum uart_kind kind;
+	uint64_t addr;
+	uint32_t reg_shift;  /* register stride is 1 << reg_shift bytes */
+	uint32_t io_width;   /* access width in bytes: 1 or 4 */
+};
+
+/* Finds the console named by /chosen/stdout-path (or linux,stdout-path),
+ * following an alias and ignoring any ":options" suffix; fills *uart for a
+ * compatible we can drive ("arm,pl011", "ns16550a", "ns16550",
+ * "snps,dw-apb-uart").  Returns 0, or -ENOENT when there is none we know. */
+int dtb_stdout_uart(const void *blob, struct uart_info *uart);
+
+#endif

@@ -1,0 +1,22 @@
+/* One error record per operation: the layer that knows the context writes
+ * the message once, the caller decides where it goes (stderr, a test). */
+#ifndef KEXEC_ERROR_H
+#define KEXEC_ERROR_H
+
+#include <stddef.h>
+
+struct error {
+	char msg[512];
+};
+
+/* Formats the message into err (when err is not NULL) and returns code,
+ * which is a negative errno, so callers can write
+ * `return error_set(err, -EINVAL, "%s: bad magic", path);`. */
+int error_set(struct error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prefixes an existing message with more context ("kernel Image: ..."). */
+int error_prefix(struct error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

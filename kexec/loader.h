@@ -1,0 +1,28 @@
+/* The whole plan for one load: the backend's segments, then the purgatory
+ * that verifies them.  Pure: inputs in, plan out. */
+#ifndef KEXEC_LOADER_H
+#define KEXEC_LOADER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "arch.h"
+#include "dtb.h"
+#include "plan.h"
+
+struct load_options {
+	bool verify;              /* false with -i/--no-checks */
+	bool verbose_purgatory;   /* the purgatory says when it passes (-d) */
+	const struct uart_info *uart; /* NULL: none; kind UART_NONE: silence */
+};
+
+int loader_plan(const struct arch_backend *arch, const struct load_request *req,
+		const struct system_desc *sys, const struct load_options *opts,
+		struct plan *plan, struct error *err);
+
+/* Prints the plan as --dry-run and -d show it. */
+void loader_print_plan(FILE *out, const struct arch_backend *arch,
+		       const struct system_desc *sys, const struct plan *plan,
+		       const struct uart_info *uart);
+
+#endif

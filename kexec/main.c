@@ -1,0 +1,244 @@
+/* kexec: the command.  Parses the request, asks the system layer for the
+ * facts, has the pure planner decide, and only then touches the kernel:
+ * a load that fails at any step leaves the loaded kernel as it was. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "cmdline.h"
+#include "config.h"
+#include "dtb.h"
+#include "loader.h"
+#include "options.h"
+#include "system.h"
+
+#define KERNEL_LIMIT (512u << 20)
+#define INITRD_LIMIT (2048u << 20)
+#define RUNNING_DTB "/sys/firmware/fdt"
+
+static int report(const struct error *err)
+{
+	fprintf(stderr, "kexec: %s\n", err->msg);
+	return 1;
+}
+
+static const struct arch_backend *pick_backend(const struct options *opts,
+					       bool *native, struct error *err)
+{
+	const struct arch_backend *here = NULL, *chosen;
+	struct utsname uts;
+
+	if (uname(&uts) == 0)
+		here = arch_backend_for_machine(uts.machine);
+	if (!opts->arch) {
+		if (!here)
+			error_set(err, -ENOTSUP, "this machine (%s) is not arm or arm64; plan for one with --dry-run --arch=arm64",
+				  uts.machine);
+		*native = true;
+		return here;
+	}
+	chosen = arch_backend_find(opts->arch);
+	if (!chosen)
+		error_set(err, -EINVAL, "--arch=%s: unknown architecture (known: arm64)", opts->arch);
+	*native = chosen && chosen == here;
+	return chosen;
+}
+
+static int parse_serial(const char *spec, struct uart_info *uart, struct error *err)
+{
+	char kind[16];
+	unsigned long long addr;
+	unsigned shift = 0, width = 1;
+	int n;
+
+	memset(uart, 0, sizeof(*uart));
+	if (strcmp(spec, "none") == 0)
+		return 0;
+	n = sscanf(spec, "%15[^,],%llx,%u,%u", kind, &addr, &shift, &width);
+	if (n < 2 || (width != 1 && width != 4) || shift > 4)
+		return error_set(err, -EINVAL, "--serial=%s: expected pl011,ADDR or ns16550,ADDR[,SHIFT[,WIDTH]] or none",
+				 spec);
+	if (strcmp(kind, "pl011") == 0)
+		uart->kind = UART_PL011;
+	else if (strcmp(kind, "ns16550") == 0 || strcmp(kind, "8250") == 0 ||
+		 strcmp(kind, "uart8250") == 0)
+		uart->kind = UART_NS16550;
+	else
+		return error_set(err, -EINVAL, "--serial=%s: unknown UART kind '%s' (pl011 or ns16550)",
+				 spec, kind);
+	uart->addr = addr;
+	uart->reg_shift = shift;
+	uart->io_width = width;
+	return 0;
+}
+
+struct load_inputs {
+	struct file_data kernel, initrd, dtb;
+	char *cmdline;
+};
+
+static void load_inputs_release(struct load_inputs *in)
+{
+	file_release(&in->kernel);
+	file_release(&in->initrd);
+	file_release(&in->dtb);
+	free(in->cmdline);
+}
+
+static int build_cmdline(const struct options *opts, char **out, struct error *err)
+{
+	char *running = NULL;
+	int ret;
+
+	*out = NULL;
+	if (!opts->reuse_cmdline && !opts->command_line && !opts->append)
+		return 0; /* keep the DTB's bootargs */
+	if (opts->reuse_cmdline) {
+		ret = system_cmdline(&running, err);
+		if (ret)
+			return ret;
+	}
+	ret = cmdline_compose(running, opts->command_line, opts->append, opts->crash, out);
+	free(running);
+	if (ret)
+		return error_set(err, ret, "command line: out of memory");
+	return 0;
+}
+
+static int do_load(const struct options *opts, const struct arch_backend *arch,
+		   bool native)
+{
+	struct load_inputs in;
+	struct load_request req = { 0 };
+	struct system_desc sys;
+	struct uart_info uart = { 0 };
+	struct load_options lopts = { 0 };
+	struct error err = { { 0 } };
+	struct plan plan;
+	const char *dtb_path = opts->dtb ? opts->dtb : RUNNING_DTB;
+	int ret;
+
+	memset(&in, 0, sizeof(in));
+	plan_init(&plan, 4096);
+	mem_ranges_init(&sys.usable);
+	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
+	if (!ret && opts->initrd)
+		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
+	if (!ret) {
+		ret = file_load(dtb_path, DTB_MAX_SIZE, &in.dtb, &err);
+		if (ret == -EACCES && !opts->dtb)
+			error_set(&err, ret, "%s: permission denied: reading the running device tree needs root; pass one with --dtb=FILE",
+				  RUNNING_DTB);
+		else if (ret == -ENOENT && !opts->dtb)
+			error_set(&err, ret, "%s: not present (ACPI-only boot?); pass a device tree with --dtb=FILE",
+				  RUNNING_DTB);
+	}
+	if (!ret)
+		ret = dtb_check(in.dtb.data, in.dtb.size, dtb_path, &err);
+	if (!ret)
+		ret = build_cmdline(opts, &in.cmdline, &err);
+	if (!ret)
+		ret = system_describe(native, in.dtb.data, &sys, &err);
+	if (!ret && opts->serial)
+		ret = parse_serial(opts->serial, &uart, &err);
+	else if (!ret && dtb_stdout_uart(in.dtb.data, &uart) != 0)
+		memset(&uart, 0, sizeof(uart));
+	if (ret)
+		goto out;
+
+	req.kernel = (struct input_file){ opts->kernel, in.kernel.data, in.kernel.size };
+	if (opts->initrd)
+		req.initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
+	req.dtb = (struct input_file){ dtb_path, in.dtb.data, in.dtb.size };
+	req.cmdline = in.cmdline;
+	lopts.verify = !opts->no_checks;
+	lopts.verbose_purgatory = opts->debug;
+	lopts.uart = &uart;
+
+	ret = loader_plan(arch, &req, &sys, &lopts, &plan, &err);
+	if (ret)
+		goto out;
+	if (opts->dry_run || opts->debug)
+		loader_print_plan(opts->dry_run ? stdout : stderr, arch, &sys, &plan, &uart);
+	if (!opts->dry_run)
+		ret = system_kexec_load(&plan, arch->kexec_arch, opts->crash, &err);
+out:
+	plan_free(&plan);
+	system_desc_free(&sys);
+	load_inputs_release(&in);
+	return ret ? report(&err) : 0;
+}
+
+static int do_exec(const struct options *opts)
+{
+	struct error err = { { 0 } };
+	int loaded = system_kexec_loaded(false, &err);
+
+	if (loaded < 0)
+		return report(&err);
+	if (!loaded) {
+		fprintf(stderr, "kexec: no kernel is loaded: load one first with kexec -l KERNEL\n");
+		return 1;
+	}
+	if (!opts->no_sync)
+		sync();
+	if (!opts->no_ifdown)
+		system_ifdown();
+	system_kexec_reboot(&err);
+	return report(&err);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	struct error err = { { 0 } };
+	const struct arch_backend *arch;
+	bool native = false;
+	int ret;
+
+	if (options_parse(argc, argv, &opts, &err))
+		return report(&err);
+
+	switch (opts.action) {
+	case ACTION_HELP:
+		options_usage(stdout);
+		return 0;
+	case ACTION_VERSION:
+		printf("kexec %s (%s)\n", PACKAGE_VERSION, PACKAGE_NAME);
+		return 0;
+	case ACTION_STATUS:
+		ret = system_kexec_loaded(opts.crash, &err);
+		if (ret < 0)
+			return report(&err);
+		if (opts.debug)
+			fprintf(stderr, "kexec: %s kernel %s\n", opts.crash ? "crash" : "normal",
+				ret ? "loaded" : "not loaded");
+		return ret ? 0 : 1;
+	case ACTION_EXEC:
+		return do_exec(&opts);
+	default:
+		break;
+	}
+
+	arch = pick_backend(&opts, &native, &err);
+	if (!arch)
+		return report(&err);
+	if (opts.action == ACTION_UNLOAD)
+		return system_kexec_unload(arch->kexec_arch, opts.crash, &err) ? report(&err) : 0;
+
+	ret = do_load(&opts, arch, native);
+	if (ret || opts.dry_run)
+		return ret;
+	if (opts.action == ACTION_LOAD_EXEC)
+		return do_exec(&opts);
+	if (opts.action == ACTION_LOAD_REBOOT) {
+		system_shutdown_reboot(&err);
+		return report(&err);
+	}
+	return 0;
+}

@@ -1,0 +1,351 @@
+#define _GNU_SOURCE
+#include "system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/reboot.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dtb.h"
+#include "iomem.h"
+
+#define IOMEM_LIMIT (4u << 20)
+
+int file_load(const char *path, size_t limit, struct file_data *file,
+	      struct error *err)
+{
+	struct stat st;
+	size_t cap = 0;
+	int fd;
+
+	memset(file, 0, sizeof(*file));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return error_set(err, -e, "%s: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return error_set(err, -EISDIR, "%s: is a directory", path);
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size > limit) {
+		close(fd);
+		return error_set(err, -EFBIG, "%s: too large (%" PRIu64 " MiB)", path,
+				 (uint64_t)st.st_size >> 20);
+	}
+	/* A regular file with a size is mapped: no copy, and the kernel reads
+	 * the pages straight from the page cache during kexec_load. */
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (map != MAP_FAILED) {
+			close(fd);
+			file->data = map;
+			file->size = (size_t)st.st_size;
+			file->mapped = true;
+			return 0;
+		}
+	}
+	/* /proc and /sys files report no size: read until EOF. */
+	for (;;) {
+		ssize_t n;
+
+		if (file->size == cap) {
+			size_t next = cap ? cap * 2 : 65536;
+			uint8_t *grown;
+
+			if (cap >= limit) {
+				close(fd);
+				free(file->data);
+				file->data = NULL;
+				return error_set(err, -EFBIG, "%s: larger than %zu MiB", path, limit >> 20);
+			}
+			grown = realloc(file->data, next);
+			if (!grown) {
+				close(fd);
+				free(file->data);
+				file->data = NULL;
+				return error_set(err, -ENOMEM, "%s: out of memory", path);
+			}
+			file->data = grown;
+			cap = next;
+		}
+		n = read(fd, file->data + file->size, cap - file->size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			free(file->data);
+			file->data = NULL;
+			return error_set(err, -e, "%s: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		file->size += (size_t)n;
+	}
+	close(fd);
+	return 0;
+}
+
+void file_release(struct file_data *file)
+{
+	if (file->mapped)
+		munmap(file->data, file->size);
+	else
+		free(file->data);
+	memset(file, 0, sizeof(*file));
+}
+
+static void fill_random(uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = getrandom(buf + done, len - done, GRND_NONBLOCK);
+
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < len) {
+		/* Early in boot the pool may not be ready; urandom never blocks. */
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+		while (fd >= 0 && done < len) {
+			ssize_t n = read(fd, buf + done, len - done);
+
+			if (n <= 0)
+				break;
+			done += (size_t)n;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static int memory_from_iomem(struct system_desc *sys, struct error *err)
+{
+	struct system_memory mem;
+	struct file_data iomem;
+	int ret;
+
+	ret = file_load("/proc/iomem", IOMEM_LIMIT, &iomem, err);
+	if (ret)
+		return ret;
+	system_memory_init(&mem);
+	ret = iomem_parse((const char *)iomem.data, iomem.size, &mem, err);
+	if (ret == 0)
+		ret = system_memory_usable(&mem, &sys->usable);
+	system_memory_free(&mem);
+	file_release(&iomem);
+	if (ret == 0)
+		sys->memory_source = "/proc/iomem";
+	return ret;
+}
+
+static int memory_from_dtb(const void *dtb, struct system_desc *sys,
+			   struct error *err)
+{
+	struct mem_ranges ram, reserved;
+	int ret;
+
+	mem_ranges_init(&ram);
+	mem_ranges_init(&reserved);
+	ret = dtb_memory(dtb, &ram, &reserved, err);
+	if (ret == 0)
+		ret = mem_ranges_subtract_all(&ram, &reserved);
+	if (ret == 0) {
+		mem_ranges_free(&sys->usable);
+		sys->usable = ram;
+		mem_ranges_init(&ram);
+		sys->memory_source = "the DTB's /memory nodes";
+	}
+	mem_ranges_free(&ram);
+	mem_ranges_free(&reserved);
+	return ret;
+}
+
+int system_describe(bool native, const void *dtb, struct system_desc *sys,
+		    struct error *err)
+{
+	struct error iomem_err = { { 0 } };
+	int ret = -ENOENT;
+
+	memset(sys, 0, sizeof(*sys));
+	mem_ranges_init(&sys->usable);
+	sys->page_size = native ? (uint64_t)sysconf(_SC_PAGESIZE) : 4096;
+	if (native)
+		ret = memory_from_iomem(sys, &iomem_err);
+	if (ret) {
+		ret = memory_from_dtb(dtb, sys, err);
+		if (ret && native)
+			return error_set(err, ret, "no memory map: %s; and the DTB has no /memory node to fall back on",
+					 iomem_err.msg);
+		if (ret)
+			return ret;
+	}
+	fill_random(sys->rng_seed, sizeof(sys->rng_seed));
+	fill_random((uint8_t *)&sys->kaslr_seed, sizeof(sys->kaslr_seed));
+	return 0;
+}
+
+void system_desc_free(struct system_desc *sys)
+{
+	mem_ranges_free(&sys->usable);
+}
+
+int system_cmdline(char **cmdline, struct error *err)
+{
+	struct file_data file;
+	char *text;
+	int ret = file_load("/proc/cmdline", 65536, &file, err);
+
+	if (ret)
+		return ret;
+	text = malloc(file.size + 1);
+	if (!text) {
+		file_release(&file);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	memcpy(text, file.data, file.size);
+	text[file.size] = '\0';
+	file_release(&file);
+	text[strcspn(text, "\n")] = '\0';
+	*cmdline = text;
+	return 0;
+}
+
+int system_kexec_loaded(bool crash, struct error *err)
+{
+	const char *path = crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded";
+	char buf[8] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return error_set(err, -errno, "%s: %s (a kernel without kexec support?)",
+				 path, strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return error_set(err, -EIO, "%s: unreadable", path);
+	return buf[0] == '1';
+}
+
+/* The kernel's struct kexec_segment (include/uapi/linux/kexec.h). */
+struct kexec_segment_uapi {
+	const void *buf;
+	size_t bufsz;
+	const void *mem;
+	size_t memsz;
+};
+
+#define KEXEC_ON_CRASH 0x00000001u
+
+static const char *kexec_load_hint(int e)
+{
+	switch (e) {
+	case EPERM:
+		return " (needs root and CAP_SYS_BOOT; or kexec is disabled by kernel.kexec_load_disabled or lockdown)";
+	case EBUSY:
+		return " (another kexec operation is in progress)";
+	case ENOSYS:
+		return " (this kernel was built without CONFIG_KEXEC)";
+	case EADDRNOTAVAIL:
+		return " (a segment lies outside the memory the kernel allows)";
+	default:
+		return "";
+	}
+}
+
+int system_kexec_load(const struct plan *plan, uint32_t arch_flags, bool crash,
+		      struct error *err)
+{
+	struct kexec_segment_uapi segs[PLAN_MAX_SEGMENTS];
+	size_t i;
+
+	for (i = 0; i < plan->nr_segments; i++) {
+		segs[i].buf = plan->segments[i].buf;
+		segs[i].bufsz = plan->segments[i].bufsz;
+		segs[i].mem = (const void *)(uintptr_t)plan->segments[i].mem;
+		segs[i].memsz = plan->segments[i].memsz;
+	}
+	if (syscall(SYS_kexec_load, (unsigned long)plan->entry, plan->nr_segments, segs,
+		    (unsigned long)(arch_flags | (crash ? KEXEC_ON_CRASH : 0))) != 0) {
+		int e = errno;
+
+		return error_set(err, -e, "kexec_load: %s%s", strerror(e), kexec_load_hint(e));
+	}
+	return 0;
+}
+
+int system_kexec_unload(uint32_t arch_flags, bool crash, struct error *err)
+{
+	if (syscall(SYS_kexec_load, 0UL, 0UL, NULL,
+		    (unsigned long)(arch_flags | (crash ? KEXEC_ON_CRASH : 0))) != 0) {
+		int e = errno;
+
+		return error_set(err, -e, "kexec_load (unload): %s%s", strerror(e),
+				 kexec_load_hint(e));
+	}
+	return 0;
+}
+
+void system_ifdown(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *it;
+	int sock;
+
+	if (!ifs)
+		return;
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (it = ifs; sock >= 0 && it->if_index; it++) {
+		struct ifreq req;
+
+		if (strcmp(it->if_name, "lo") == 0)
+			continue;
+		memset(&req, 0, sizeof(req));
+		snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", it->if_name);
+		if (ioctl(sock, SIOCGIFFLAGS, &req) < 0 || !(req.ifr_flags & IFF_UP))
+			continue;
+		req.ifr_flags &= ~IFF_UP;
+		(void)ioctl(sock, SIOCSIFFLAGS, &req);
+	}
+	if (sock >= 0)
+		close(sock);
+	if_freenameindex(ifs);
+}
+
+int system_kexec_reboot(struct error *err)
+{
+	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+		LINUX_REBOOT_CMD_KEXEC, NULL);
+	return error_set(err, -errno, "reboot(LINUX_REBOOT_CMD_KEXEC): %s", strerror(errno));
+}
+
+int system_shutdown_reboot(struct error *err)
+{
+	static char *const argv[] = { "shutdown", "-r", "now", NULL };
+
+	execv("/sbin/shutdown", argv);
+	execv("/usr/sbin/shutdown", argv);
+	execvp("shutdown", argv);
+	return error_set(err, -errno, "shutdown -r now: %s", strerror(errno));
+}

@@ -1,0 +1,55 @@
+/* The contract between the loader and the purgatory: the header at the
+ * start of every purgatory image and the parameter block the loader fills
+ * in before it hands the image to the kernel.  Fixed-width little-endian
+ * fields at natural alignment, so one definition serves a 64-bit or 32-bit
+ * loader and either purgatory. */
+#ifndef PURGATORY_PARAMS_H
+#define PURGATORY_PARAMS_H
+
+#include <stdint.h>
+
+#define PURGATORY_MAGIC "KXPGTRY1"      /* 8 bytes, no terminator in the image */
+#define PURGATORY_MAX_SEGMENTS 16       /* KEXEC_SEGMENT_MAX in the kernel */
+
+/* At offset 0 of the image: two instruction words (a branch over the
+ * header), then these fields.  Offsets are from the image start. */
+struct purgatory_header {
+	uint32_t code[2];
+	char magic[8];
+	uint32_t params_offset;  /* where struct purgatory_params lives */
+	uint32_t file_size;      /* bytes of the image file */
+	uint32_t mem_size;       /* bytes it occupies when running (bss, stack) */
+	uint32_t reserved;
+};
+
+enum purgatory_flags {
+	PURGATORY_VERIFY = 1u << 0,  /* hash every segment before the jump */
+	PURGATORY_VERBOSE = 1u << 1, /* say so on the console when it passes */
+};
+
+enum purgatory_uart {
+	PURGATORY_UART_NONE = 0,
+	PURGATORY_UART_PL011 = 1,
+	PURGATORY_UART_NS16550 = 2,
+};
+
+struct purgatory_segment {
+	uint64_t addr;
+	uint64_t size;
+	uint8_t sha256[32];
+};
+
+struct purgatory_params {
+	uint64_t entry;       /* the next kernel's entry point */
+	uint64_t regs[4];     /* arm64: x0-x3; arm: r0-r2 (regs[3] unused) */
+	uint32_t flags;       /* enum purgatory_flags */
+	uint32_t nr_segments;
+	uint64_t uart_addr;   /* where mismatches are reported, if anywhere */
+	uint32_t uart_kind;   /* enum purgatory_uart */
+	uint32_t uart_reg_shift;
+	uint32_t uart_io_width;
+	uint32_t reserved;
+	struct purgatory_segment segments[PURGATORY_MAX_SEGMENTS];
+};
+
+#endif

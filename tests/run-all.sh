@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests natively and under ASan+UBSan, the cross
+# builds, `make distcheck`, and the end-to-end kexec boots under QEMU.
+# Ends with one line: "N passed, N failed".
+#
+# usage: tests/run-all.sh [--no-e2e]
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+work=${KEXEC_TEST_WORK:-$top/build-tests}
+run_e2e=yes
+[ "${1:-}" = "--no-e2e" ] && run_e2e=no
+
+passed=0
+failed=0
+failures=()
+
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "not ok - $1"; }
+
+# Counts the ok / not ok lines a step printed (each is one assertion).
+count_lines() {
+	local label=$1 file=$2 n_ok n_fail
+	n_ok=$(grep -c '^ok - ' "$file" || true)
+	n_fail=$(grep -c '^not ok - ' "$file" || true)
+	passed=$((passed + n_ok))
+	failed=$((failed + n_fail))
+	if [ "$n_fail" -gt 0 ]; then
+		while IFS= read -r line; do failures+=("$label: ${line#not ok - }"); done \
+			< <(grep '^not ok - ' "$file")
+	fi
+}
+
+step() {
+	# step LABEL LOGFILE COMMAND...: runs a command, logs it, and counts a
+	# failure (with the log's tail) when it exits non-zero.
+	local label=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		return 0
+	fi
+	fail "$label (exit $?; log $log)"
+	tail -n 30 "$log" | sed 's/^/    /'
+	return 1
+}
+
+unit_suite() {
+	# unit_suite LABEL BUILD_DIR CONFIGURE_ARGS...: builds and runs the unit
+	# tests, counting each assertion; a test program that died without
+	# saying "not ok" (a sanitizer report, a crash) counts as one failure.
+	local label=$1 dir=$2 t log
+	shift 2
+	mkdir -p "$dir"
+	step "$label: configure" "$dir/configure.log" \
+		bash -c "cd '$dir' && '$top/configure' $*" || return
+	step "$label: build" "$dir/build.log" make -C "$dir" -j"$(nproc)" || return
+	make -C "$dir" -j"$(nproc)" check >"$dir/check.log" 2>&1
+	for t in "$dir"/tests/unit/test-*.log; do
+		[ -f "$t" ] || continue
+		count_lines "$label" "$t"
+		if grep -q '^:test-result: FAIL' "${t%.log}.trs" && ! grep -q '^not ok - ' "$t"; then
+			fail "$label: $(basename "${t%.log}") died"
+			tail -n 20 "$t" | sed 's/^/    /'
+		fi
+	done
+	if ! ls "$dir"/tests/unit/test-*.log >/dev/null 2>&1; then
+		fail "$label: no unit test ran (log $dir/check.log)"
+		tail -n 30 "$dir/check.log" | sed 's/^/    /'
+	fi
+}
+
+echo "== setup"
+"$top/tests/setup-debian.sh" || fail "setup: installing build dependencies"
+
+rm -rf "$work"
+mkdir -p "$work"
+echo "== autoreconf"
+if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi"; then
+	pass "autoreconf"
+
+	echo "== unit tests (native)"
+	unit_suite native "$work/native"
+	echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
+	unit_suite sanitizers "$work/sanitizers" --enable-sanitizers
+
+	echo "== make distcheck"
+	if step "make distcheck" "$work/distcheck.log" make -C "$work/native" distcheck; then
+		pass "make distcheck"
+	fi
+
+	echo "== static arm64 cross build"
+	kexec_arm64=""
+	if kexec_arm64=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
+			"$top/tests/build-static-kexec.sh" "$work/arm64" 2>"$work/arm64-build.log"); then
+		if file "$kexec_arm64" 2>/dev/null | grep -q 'statically linked' ||
+		   ! readelf -l "$kexec_arm64" 2>/dev/null | grep -q INTERP; then
+			pass "arm64 cross build is static (-Wall -Wextra -Werror)"
+		else
+			fail "arm64 cross build is not static"
+		fi
+	else
+		fail "arm64 cross build (log $work/arm64-build.log)"
+		tail -n 30 "$work/arm64-build.log" | sed 's/^/    /'
+		kexec_arm64=""
+	fi
+
+	if [ "$run_e2e" = yes ] && [ -n "$kexec_arm64" ]; then
+		for mode in el2 el1; do
+			echo "== end to end: arm64 kexec at $mode under QEMU"
+			"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
+				--out "$work/e2e-arm64-$mode" 2>&1 | tee "$work/e2e-arm64-$mode.log"
+			status=${PIPESTATUS[0]}
+			count_lines "e2e arm64 $mode" "$work/e2e-arm64-$mode.log"
+			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-$mode.log"; then
+				fail "e2e arm64 $mode: harness exited $status"
+			fi
+		done
+	fi
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then
+	echo "Failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
