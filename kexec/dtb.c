@@ -229,6 +229,8 @@ static int apply_chosen(void *fdt, const struct chosen_update *u, const char **s
 	return fdt_pack(fdt);
 }
 
+/* libfdt trusts the header's totalsize here: the caller is expected to
+ * have passed the blob through dtb_check, which knows the real size. */
 int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 		      void **out, size_t *out_size, struct error *err)
 {

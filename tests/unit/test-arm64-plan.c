@@ -1,0 +1,365 @@
+/* The arm64 plan end to end, from fixture memory maps and DTBs: where each
+ * segment lands, what the next kernel's DTB says, and what the purgatory
+ * is told.  Nothing here touches the system. */
+#include <errno.h>
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "byteorder.h"
+#include "check.h"
+#include "iomem.h"
+#include "loader.h"
+#include "params.h"
+#include "purgatory_image.h"
+#include "system.h"
+
+#define MiB (1ull << 20)
+
+static const char *fixtures;
+
+/* A synthetic Image: a valid header and `file_size` bytes of pattern. */
+static uint8_t *make_image(size_t file_size, uint64_t text_offset, uint64_t image_size,
+			   uint64_t flags)
+{
+	uint8_t *img = malloc(file_size);
+	size_t i;
+
+	for (i = 0; i < file_size; i++)
+		img[i] = (uint8_t)(i * 7);
+	memset(img, 0, 64);
+	put_le64(img + 8, text_offset);
+	put_le64(img + 16, image_size);
+	put_le64(img + 24, flags);
+	memcpy(img + 0x38, "ARM\x64", 4);
+	return img;
+}
+
+static void system_from_iomem(const char *name, struct system_desc *sys, uint64_t page)
+{
+	struct system_memory mem;
+	struct error err;
+	size_t size;
+	char *text = read_fixture(fixtures, name, &size);
+
+	memset(sys, 0, sizeof(*sys));
+	mem_ranges_init(&sys->usable);
+	system_memory_init(&mem);
+	if (iomem_parse(text, size, &mem, &err) || system_memory_usable(&mem, &sys->usable)) {
+		printf("Bail out! %s: %s\n", name, err.msg);
+		exit(1);
+	}
+	system_memory_free(&mem);
+	free(text);
+	sys->memory_source = name;
+	sys->page_size = page;
+	memset(sys->rng_seed, 0xa5, sizeof(sys->rng_seed));
+	sys->kaslr_seed = 0x1122334455667788ull;
+}
+
+static const struct plan_segment *find_segment(const struct plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nr_segments; i++)
+		if (strcmp(plan->segments[i].name, name) == 0)
+			return &plan->segments[i];
+	return NULL;
+}
+
+static uint64_t read_cells(const void *prop, int len)
+{
+	return len == 8 ? ((uint64_t)get_be32(prop) << 32 | get_be32((const uint8_t *)prop + 4))
+			: get_be32(prop);
+}
+
+static bool inside_usable(const struct system_desc *sys, const struct plan_segment *seg)
+{
+	return mem_ranges_contains(&sys->usable, seg->mem, seg->mem + seg->memsz);
+}
+
+struct loaded {
+	struct plan plan;
+	struct error err;
+	int ret;
+	uint8_t *dtb_blob;
+	size_t dtb_size;
+};
+
+static void plan_load(struct loaded *out, const struct system_desc *sys,
+		      const uint8_t *kernel, size_t kernel_size,
+		      const uint8_t *initrd, size_t initrd_size,
+		      const char *dtb_name, const char *cmdline)
+{
+	struct load_request req = { 0 };
+	struct load_options opts = { .verify = true };
+	struct uart_info uart = { .kind = UART_PL011, .addr = 0x9000000 };
+
+	memset(out, 0, sizeof(*out));
+	out->dtb_blob = (uint8_t *)read_fixture(fixtures, dtb_name, &out->dtb_size);
+	req.kernel = (struct input_file){ "Image", kernel, kernel_size };
+	if (initrd)
+		req.initrd = (struct input_file){ "initrd", initrd, initrd_size };
+	req.dtb = (struct input_file){ dtb_name, out->dtb_blob, out->dtb_size };
+	req.cmdline = cmdline;
+	opts.uart = &uart;
+	out->ret = loader_plan(&arm64_backend, &req, sys, &opts, &out->plan, &out->err);
+}
+
+static void loaded_free(struct loaded *l)
+{
+	plan_free(&l->plan);
+	free(l->dtb_blob);
+}
+
+static void test_qemu_virt(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	const struct plan_segment *kernel, *initrd, *dtb, *purg;
+	uint8_t *image = make_image(3 * MiB, 0, 27 * MiB, 0xa);
+	uint8_t initrd_data[10000];
+	const void *prop;
+	int chosen, len;
+
+	memset(initrd_data, 0x5a, sizeof(initrd_data));
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
+	plan_load(&l, &sys, image, 3 * MiB, initrd_data, sizeof(initrd_data),
+		  "dtb/qemu-virt.dtb", "console=ttyAMA0 marker=42");
+	CHECK_EQ("qemu-virt: plan succeeds", l.ret, 0);
+	if (l.ret) {
+		printf("# %s\n", l.err.msg);
+		goto out;
+	}
+	CHECK_EQ("qemu-virt: four segments (kernel, initrd, dtb, purgatory)", l.plan.nr_segments, 4);
+	kernel = find_segment(&l.plan, "kernel");
+	initrd = find_segment(&l.plan, "initrd");
+	dtb = find_segment(&l.plan, "dtb");
+	purg = find_segment(&l.plan, "purgatory");
+	CHECK("qemu-virt: every segment present", kernel && initrd && dtb && purg);
+	if (!(kernel && initrd && dtb && purg))
+		goto out;
+	CHECK_EQ("kernel base is 2 MiB aligned", kernel->mem % (2 * MiB), 0);
+	CHECK_EQ("kernel memsz is image_size, not the file size", kernel->memsz, 27 * MiB);
+	CHECK_EQ("kernel bufsz is the file size", kernel->bufsz, 3 * MiB);
+	/* The lowest 2 MiB aligned block of 27 MiB free of reserved ranges:
+	 * 0x40000000 up to the reserved range at 0x415c0000 is too small, the
+	 * next clean block starts after 0x41adffff, at 0x41c00000, and must
+	 * end before the reserved range at 0x48000000. */
+	CHECK_EQ("kernel at the lowest usable 2 MiB aligned address", kernel->mem, 0x41c00000);
+	CHECK("kernel avoids reserved ranges", inside_usable(&sys, kernel));
+	CHECK("initrd in usable RAM", inside_usable(&sys, initrd));
+	CHECK("dtb in usable RAM", inside_usable(&sys, dtb));
+	CHECK("purgatory in usable RAM", inside_usable(&sys, purg));
+	CHECK("initrd above the kernel", initrd->mem >= kernel->mem + kernel->memsz);
+	CHECK("initrd within 32 GiB of the kernel", initrd->mem + initrd->memsz <= kernel->mem + (32ull << 30));
+	CHECK_EQ("every segment page aligned", (kernel->mem | initrd->mem | dtb->mem | purg->mem) % 4096, 0);
+	CHECK_EQ("entry is the purgatory", l.plan.entry, purg->mem);
+	CHECK_EQ("purgatory enters the kernel", l.plan.kernel_entry, kernel->mem);
+	CHECK_EQ("x0 is the DTB", l.plan.kernel_regs[0], dtb->mem);
+	CHECK("x1-x3 are zero", !l.plan.kernel_regs[1] && !l.plan.kernel_regs[2] && !l.plan.kernel_regs[3]);
+
+	chosen = fdt_path_offset(dtb->buf, "/chosen");
+	CHECK("next DTB has /chosen", chosen >= 0);
+	prop = fdt_getprop(dtb->buf, chosen, "bootargs", &len);
+	CHECK_STR("next DTB bootargs is the command line", prop, "console=ttyAMA0 marker=42");
+	prop = fdt_getprop(dtb->buf, chosen, "linux,initrd-start", &len);
+	CHECK_EQ("initrd-start is the initrd segment", prop ? read_cells(prop, len) : 0, initrd->mem);
+	prop = fdt_getprop(dtb->buf, chosen, "linux,initrd-end", &len);
+	CHECK_EQ("initrd-end is start + file size", prop ? read_cells(prop, len) : 0,
+		 initrd->mem + sizeof(initrd_data));
+	prop = fdt_getprop(dtb->buf, chosen, "rng-seed", &len);
+	CHECK("next DTB carries the fresh rng-seed",
+	      prop && len == 64 && ((const uint8_t *)prop)[0] == 0xa5);
+	prop = fdt_getprop(dtb->buf, chosen, "kaslr-seed", &len);
+	CHECK("kaslr-seed rewritten with the fresh value",
+	      prop && len == 8 && read_cells(prop, 8) == 0x1122334455667788ull);
+	CHECK("next DTB fits in 2 MiB and is packed", dtb->bufsz <= 2 * MiB &&
+	      fdt_totalsize(dtb->buf) == dtb->bufsz);
+out:
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
+/* The purgatory is told to check exactly the other segments. */
+static void test_purgatory_params(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	struct purgatory_layout layout;
+	const struct plan_segment *purg;
+	uint8_t *image = make_image(1 * MiB, 0, 4 * MiB, 0xa);
+	const uint8_t *p;
+	size_t i;
+
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", NULL);
+	CHECK_EQ("no initrd: plan succeeds", l.ret, 0);
+	purg = find_segment(&l.plan, "purgatory");
+	if (l.ret || !purg)
+		goto out;
+	CHECK_EQ("no initrd: three segments", l.plan.nr_segments, 3);
+	CHECK_EQ("purgatory header parses", purgatory_image_inspect(purg->buf, purg->bufsz, &layout, NULL), 0);
+	CHECK("purgatory memsz covers its bss and stack", purg->memsz >= layout.mem_size);
+	p = (const uint8_t *)purg->buf + layout.params_offset;
+	CHECK_EQ("params: entry", get_le64(p + offsetof(struct purgatory_params, entry)),
+		 l.plan.kernel_entry);
+	CHECK_EQ("params: x0", get_le64(p + offsetof(struct purgatory_params, regs)),
+		 l.plan.kernel_regs[0]);
+	CHECK_EQ("params: verify flag", get_le32(p + offsetof(struct purgatory_params, flags)),
+		 PURGATORY_VERIFY);
+	CHECK_EQ("params: segment count excludes the purgatory",
+		 get_le32(p + offsetof(struct purgatory_params, nr_segments)), 2);
+	CHECK_EQ("params: console", get_le64(p + offsetof(struct purgatory_params, uart_addr)), 0x9000000);
+	for (i = 0; i < 2; i++) {
+		const uint8_t *s = p + offsetof(struct purgatory_params, segments) +
+				   i * sizeof(struct purgatory_segment);
+		uint8_t digest[32];
+
+		sha256(l.plan.segments[i].buf, l.plan.segments[i].bufsz, digest);
+		CHECK_EQ("params: segment address", get_le64(s), l.plan.segments[i].mem);
+		CHECK_EQ("params: segment size is its file bytes", get_le64(s + 8), l.plan.segments[i].bufsz);
+		CHECK("params: segment digest is its SHA-256", memcmp(s + 16, digest, 32) == 0);
+	}
+	{
+		const void *chosen_dtb = find_segment(&l.plan, "dtb")->buf;
+		int chosen = fdt_path_offset(chosen_dtb, "/chosen");
+
+		CHECK("no initrd: initrd-start removed",
+		      !fdt_getprop(chosen_dtb, chosen, "linux,initrd-start", NULL));
+		CHECK("no initrd: initrd-end removed",
+		      !fdt_getprop(chosen_dtb, chosen, "linux,initrd-end", NULL));
+		CHECK("no command line given: bootargs kept from the DTB",
+		      fdt_getprop(chosen_dtb, chosen, "bootargs", NULL) != NULL);
+	}
+out:
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
+/* Several banks, nested reserved ranges, crash regions: never inside a
+ * crash region or a hole, and text_offset honoured. */
+static void test_server_layout(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	const struct plan_segment *kernel, *initrd;
+	uint8_t *image = make_image(2 * MiB, 0x80000, 40 * MiB, 0x2);
+	uint8_t *big = calloc(1, 96 * MiB);
+
+	system_from_iomem("iomem/server.txt", &sys, 4096);
+	plan_load(&l, &sys, image, 2 * MiB, big, 96 * MiB, "dtb/two-bank.dtb", "root=/dev/sda1");
+	CHECK_EQ("server: plan succeeds", l.ret, 0);
+	kernel = find_segment(&l.plan, "kernel");
+	initrd = find_segment(&l.plan, "initrd");
+	if (!l.ret && kernel && initrd) {
+		CHECK_EQ("server: kernel at 2 MiB base + text_offset 0x80000", kernel->mem % (2 * MiB), 0x80000);
+		CHECK("server: kernel in usable RAM", inside_usable(&sys, kernel));
+		CHECK("server: kernel not in the crash region",
+		      kernel->mem + kernel->memsz <= 0x9f800000 || kernel->mem >= 0xbf800000);
+		CHECK("server: 96 MiB initrd in usable RAM", inside_usable(&sys, initrd));
+		CHECK("server: initrd not in the low crash region",
+		      initrd->mem + initrd->memsz <= 0x9f800000 || initrd->mem >= 0xbf800000);
+		CHECK("server: initrd not in the high crash region",
+		      initrd->mem + initrd->memsz <= 0x7fa000000ull || initrd->mem >= 0x7fe000000ull);
+	}
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+	free(big);
+}
+
+/* A machine booted through UEFI: no /memory node in the DTB, memory from
+ * /proc/iomem, and the linux,uefi-* properties survive. */
+static void test_uefi_dtb(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	const struct plan_segment *dtb;
+	uint8_t *image = make_image(1 * MiB, 0, 8 * MiB, 0xa);
+
+	system_from_iomem("iomem/server.txt", &sys, 4096);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/uefi.dtb", "console=ttyS0");
+	CHECK_EQ("uefi: plan succeeds", l.ret, 0);
+	dtb = find_segment(&l.plan, "dtb");
+	if (!l.ret && dtb) {
+		int chosen = fdt_path_offset(dtb->buf, "/chosen");
+
+		CHECK("uefi: linux,uefi-system-table kept",
+		      fdt_getprop(dtb->buf, chosen, "linux,uefi-system-table", NULL) != NULL);
+		CHECK("uefi: linux,uefi-mmap-start kept",
+		      fdt_getprop(dtb->buf, chosen, "linux,uefi-mmap-start", NULL) != NULL);
+		CHECK("uefi: rng-seed added", fdt_getprop(dtb->buf, chosen, "rng-seed", NULL) != NULL);
+	}
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
+/* 64 KiB pages: every segment aligned to the running kernel's page size. */
+static void test_64k_pages(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	uint8_t *image = make_image(1 * MiB, 0, 8 * MiB, 0xe);
+	uint8_t initrd_data[5000] = { 1 };
+	size_t i;
+	uint64_t or_all = 0;
+
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 65536);
+	plan_load(&l, &sys, image, 1 * MiB, initrd_data, sizeof(initrd_data),
+		  "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("64K pages: plan succeeds", l.ret, 0);
+	for (i = 0; i < l.plan.nr_segments; i++)
+		or_all |= l.plan.segments[i].mem | l.plan.segments[i].memsz;
+	CHECK_EQ("64K pages: segments 64 KiB aligned and sized", or_all % 65536, 0);
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
+static void test_does_not_fit(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	uint8_t *image = make_image(1 * MiB, 0, 8 * MiB, 0xa);
+	uint8_t *huge = calloc(1, 2100 * MiB);
+
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
+	plan_load(&l, &sys, image, 1 * MiB, huge, 2100 * MiB, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("initrd larger than RAM: -ENOSPC", l.ret, -ENOSPC);
+	CHECK_CONTAINS("initrd larger than RAM: message names the initrd", l.err.msg, "initrd");
+	loaded_free(&l);
+
+	put_le64(image + 16, 4000 * MiB);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("kernel larger than RAM: -ENOSPC", l.ret, -ENOSPC);
+	CHECK_CONTAINS("kernel larger than RAM: message says 2 MiB aligned space", l.err.msg, "2 MiB aligned");
+	loaded_free(&l);
+
+	memcpy(image + 0x38, "XXXX", 4);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("not an Image: -EINVAL", l.ret, -EINVAL);
+	CHECK_CONTAINS("not an Image: message names the file", l.err.msg, "Image: not an arm64 Image");
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+	free(huge);
+}
+
+int main(int argc, char **argv)
+{
+	fixtures = fixtures_dir(argc, argv);
+	test_qemu_virt();
+	test_purgatory_params();
+	test_server_layout();
+	test_uefi_dtb();
+	test_64k_pages();
+	test_does_not_fit();
+	return check_status();
+}

@@ -1,0 +1,74 @@
+/* The command line: kexec-tools' spellings, its action precedence, and a
+ * clear error for anything else. */
+#include <errno.h>
+
+#include "check.h"
+#include "options.h"
+
+#define ARGV(...) ((char *[]){ "kexec", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "kexec", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(opts, err, ...) options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (opts), (err))
+
+int main(void)
+{
+	struct options o;
+	struct error err;
+
+	CHECK_EQ("-l KERNEL parses", PARSE(&o, &err, "-l", "Image", "--initrd=i", "--append=a b"), 0);
+	CHECK_EQ("-l is a load", o.action, ACTION_LOAD);
+	CHECK_STR("-l kernel path", o.kernel, "Image");
+	CHECK_STR("--initrd", o.initrd, "i");
+	CHECK_STR("--append", o.append, "a b");
+
+	CHECK_EQ("kernel before -l parses", PARSE(&o, &err, "Image", "--load", "--ramdisk", "r"), 0);
+	CHECK_STR("--ramdisk is --initrd", o.initrd, "r");
+	CHECK_EQ("--load is a load", o.action, ACTION_LOAD);
+
+	CHECK_EQ("bare kernel parses", PARSE(&o, &err, "Image"), 0);
+	CHECK_EQ("bare kernel loads then reboots via shutdown", o.action, ACTION_LOAD_REBOOT);
+
+	CHECK_EQ("-f parses", PARSE(&o, &err, "-f", "Image"), 0);
+	CHECK_EQ("-f loads and boots", o.action, ACTION_LOAD_EXEC);
+
+	CHECK_EQ("-e parses", PARSE(&o, &err, "-e", "-x", "-y"), 0);
+	CHECK_EQ("-e boots", o.action, ACTION_EXEC);
+	CHECK("-x and -y", o.no_ifdown && o.no_sync);
+
+	CHECK_EQ("-u parses", PARSE(&o, &err, "-u"), 0);
+	CHECK_EQ("-u unloads the normal slot", o.action == ACTION_UNLOAD && !o.crash, 1);
+	CHECK_EQ("-u -p parses", PARSE(&o, &err, "-u", "-p"), 0);
+	CHECK("-u -p unloads the crash slot", o.action == ACTION_UNLOAD && o.crash);
+
+	CHECK_EQ("-S parses", PARSE(&o, &err, "-S"), 0);
+	CHECK("-S alone asks about the crash slot", o.action == ACTION_STATUS && o.crash);
+	CHECK_EQ("-S -l parses", PARSE(&o, &err, "-S", "-l"), 0);
+	CHECK("-S -l asks about the normal slot", o.action == ACTION_STATUS && !o.crash);
+
+	CHECK_EQ("long spellings parse", PARSE(&o, &err, "--load", "K", "--command-line=c", "--reuse-cmdline",
+					       "--dtb=d", "--no-checks", "--debug", "--dry-run", "--serial=none"), 0);
+	CHECK("long spellings set their fields", o.command_line && o.reuse_cmdline && o.dtb &&
+	      o.no_checks && o.debug && o.dry_run && o.serial);
+
+	CHECK_EQ("-h", PARSE(&o, &err, "-h"), 0);
+	CHECK_EQ("-h is help", o.action, ACTION_HELP);
+	CHECK_EQ("--version", PARSE(&o, &err, "--version"), 0);
+	CHECK_EQ("--version is version", o.action, ACTION_VERSION);
+
+	CHECK_EQ("unknown long option rejected", PARSE(&o, &err, "-l", "K", "--frobnicate"), -EINVAL);
+	CHECK_CONTAINS("unknown long option named", err.msg, "unknown option '--frobnicate'");
+	CHECK_EQ("unknown short option rejected", PARSE(&o, &err, "-Z"), -EINVAL);
+	CHECK_CONTAINS("unknown short option named", err.msg, "'-Z'");
+	CHECK_EQ("missing value rejected", PARSE(&o, &err, "-l", "K", "--initrd"), -EINVAL);
+	CHECK_CONTAINS("missing value named", err.msg, "--initrd");
+	CHECK_EQ("-s rejected", PARSE(&o, &err, "-s", "-l", "K"), -ENOTSUP);
+	CHECK_CONTAINS("-s message explains", err.msg, "kexec_file_load");
+	CHECK_EQ("-l without kernel rejected", PARSE(&o, &err, "-l"), -EINVAL);
+	CHECK_EQ("two kernels rejected", PARSE(&o, &err, "-l", "A", "B"), -EINVAL);
+	CHECK_EQ("-e with a kernel rejected", PARSE(&o, &err, "-e", "K"), -EINVAL);
+	CHECK_EQ("-u -e: -u wins (kexec-tools precedence)", PARSE(&o, &err, "-u", "-e"), 0);
+	CHECK_EQ("nothing to do rejected", PARSE(&o, &err, "-d"), -EINVAL);
+	CHECK_EQ("--arch without --dry-run rejected", PARSE(&o, &err, "--arch=arm64", "-l", "K"), -EINVAL);
+	CHECK_EQ("--dry-run without a load rejected", PARSE(&o, &err, "--dry-run", "-e"), -EINVAL);
+	CHECK_EQ("-p load not yet supported", PARSE(&o, &err, "-p", "K"), -ENOTSUP);
+	return check_status();
+}
