@@ -1,6 +1,7 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,13 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 				   &purgatory, &layout, err);
 	if (ret)
 		return ret;
+	if (opts->corrupt_digest >= 0 && (size_t)opts->corrupt_digest < plan->nr_segments) {
+		purgatory[layout.params_offset + offsetof(struct purgatory_params, segments) +
+			  (size_t)opts->corrupt_digest * sizeof(struct purgatory_segment) +
+			  offsetof(struct purgatory_segment, sha256)] ^= 0x01;
+		plan_note(plan, "TEST HOOK: the digest of segment %d is deliberately wrong",
+			  opts->corrupt_digest);
+	}
 	if (plan_find_space(plan, &sys->usable, layout.mem_size, plan->page_size, 0,
 			    UINT64_MAX, &addr)) {
 		free(purgatory);

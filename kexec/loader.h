@@ -14,6 +14,9 @@ struct load_options {
 	bool verify;              /* false with -i/--no-checks */
 	bool verbose_purgatory;   /* the purgatory says when it passes (-d) */
 	const struct uart_info *uart; /* NULL: none; kind UART_NONE: silence */
+	/* Test hook: record a wrong digest for this segment index (-1: none)
+	 * so that a test can watch the purgatory refuse to boot. */
+	int corrupt_digest;
 };
 
 int loader_plan(const struct arch_backend *arch, const struct load_request *req,

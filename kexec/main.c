@@ -159,6 +159,8 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	lopts.verify = !opts->no_checks;
 	lopts.verbose_purgatory = opts->debug;
 	lopts.uart = &uart;
+	lopts.corrupt_digest = getenv("KEXEC_TEST_CORRUPT_DIGEST")
+				       ? atoi(getenv("KEXEC_TEST_CORRUPT_DIGEST")) : -1;
 
 	ret = loader_plan(arch, &req, &sys, &lopts, &plan, &err);
 	if (ret)

@@ -89,13 +89,15 @@ struct loaded {
 	size_t dtb_size;
 };
 
+static int corrupt_digest = -1;
+
 static void plan_load(struct loaded *out, const struct system_desc *sys,
 		      const uint8_t *kernel, size_t kernel_size,
 		      const uint8_t *initrd, size_t initrd_size,
 		      const char *dtb_name, const char *cmdline)
 {
 	struct load_request req = { 0 };
-	struct load_options opts = { .verify = true };
+	struct load_options opts = { .verify = true, .corrupt_digest = corrupt_digest };
 	struct uart_info uart = { .kind = UART_PL011, .addr = 0x9000000 };
 
 	memset(out, 0, sizeof(*out));
@@ -352,9 +354,43 @@ static void test_does_not_fit(void)
 	free(huge);
 }
 
+/* The test hook that lets the end-to-end test watch the purgatory halt:
+ * exactly the named digest is wrong, the others stay right. */
+static void test_corrupt_digest_hook(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	struct purgatory_layout layout;
+	const struct plan_segment *purg;
+	uint8_t *image = make_image(1 * MiB, 0, 4 * MiB, 0xa);
+	size_t i;
+
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
+	corrupt_digest = 1;
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", NULL);
+	corrupt_digest = -1;
+	purg = find_segment(&l.plan, "purgatory");
+	CHECK("corrupt hook: plan succeeds", l.ret == 0 && purg);
+	if (!l.ret && purg && purgatory_image_inspect(purg->buf, purg->bufsz, &layout, NULL) == 0) {
+		for (i = 0; i < 2; i++) {
+			const uint8_t *s = (const uint8_t *)purg->buf + layout.params_offset +
+					   offsetof(struct purgatory_params, segments) +
+					   i * sizeof(struct purgatory_segment) + 16;
+
+			CHECK(i == 1 ? "corrupt hook: segment 1's digest is wrong"
+				     : "corrupt hook: segment 0's digest is right",
+			      (memcmp(s, l.plan.segments[i].sha256, 32) != 0) == (i == 1));
+		}
+	}
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
 int main(int argc, char **argv)
 {
 	fixtures = fixtures_dir(argc, argv);
+	test_corrupt_digest_hook();
 	test_qemu_virt();
 	test_purgatory_params();
 	test_server_layout();
