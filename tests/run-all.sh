@@ -55,15 +55,15 @@ unit_suite() {
 		bash -c "cd '$dir' && '$top/configure' $*" || return
 	step "$label: build" "$dir/build.log" make -C "$dir" -j"$(nproc)" || return
 	make -C "$dir" -j"$(nproc)" check >"$dir/check.log" 2>&1
-	for t in "$dir"/tests/unit/test-*.log; do
-		[ -f "$t" ] || continue
+	for t in "$dir"/tests/*/*.log; do
+		[ -f "${t%.log}.trs" ] || continue
 		count_lines "$label" "$t"
 		if grep -q '^:test-result: FAIL' "${t%.log}.trs" && ! grep -q '^not ok - ' "$t"; then
 			fail "$label: $(basename "${t%.log}") died"
 			tail -n 20 "$t" | sed 's/^/    /'
 		fi
 	done
-	if ! ls "$dir"/tests/unit/test-*.log >/dev/null 2>&1; then
+	if ! ls "$dir"/tests/*/*.trs >/dev/null 2>&1; then
 		fail "$label: no unit test ran (log $dir/check.log)"
 		tail -n 30 "$dir/check.log" | sed 's/^/    /'
 	fi

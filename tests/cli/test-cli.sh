@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The kexec command as a user meets it, run natively on the build machine:
+# help and version, one clear line and a non-zero exit for bad input, and
+# --dry-run (no root needed) printing a plan whose digests are the files'.
+# Prints ok / not ok lines; exits 1 if any check failed.
+set -uo pipefail
+
+kexec=${KEXEC:-$(dirname "$0")/../../kexec/kexec}
+fixtures=${FIXTURES_DIR:-$(dirname "$0")/../fixtures}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
+check() { # check NAME COMMAND...
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# Runs kexec; keeps stdout, stderr and status for the checks that follow.
+run() {
+	"$kexec" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+# As an unprivileged user when we are root, to prove no root is needed.
+run_unprivileged() {
+	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$kexec" "$@" >"$tmp/out" 2>"$tmp/err"
+	else
+		"$kexec" "$@" >"$tmp/out" 2>"$tmp/err"
+	fi
+	status=$?
+}
+one_error_line() { # the message is one line that says kexec: and names $1
+	[ "$status" -ne 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^kexec: .*$1" "$tmp/err"
+}
+
+# A synthetic arm64 Image: a valid header (image_size 8 MiB, 4K pages,
+# placement anywhere) and 1 MiB of data.
+make_image() {
+	head -c $((1 << 20)) /dev/urandom >"$1"
+	{
+		printf '\0\0\0\0\0\0\0\0'         # code0, code1
+		printf '\0\0\0\0\0\0\0\0'         # text_offset 0
+		printf '\0\0\200\0\0\0\0\0'       # image_size 8 MiB
+		printf '\012\0\0\0\0\0\0\0'       # flags: LE, 4K, anywhere
+		head -c 24 /dev/zero              # reserved
+		printf 'ARM\144\0\0\0\0'             # magic, PE offset 0
+	} | dd of="$1" conv=notrunc status=none
+}
+make_image "$tmp/Image"
+chmod 0755 "$tmp"
+chmod 0644 "$tmp/Image"
+head -c 300000 /dev/urandom >"$tmp/initrd"
+chmod 0644 "$tmp/initrd"
+cp "$fixtures/dtb/qemu-virt.dtb" "$tmp/virt.dtb"
+chmod 0644 "$tmp/virt.dtb"
+
+run --help
+check "--help exits 0" test "$status" -eq 0
+check "--help lists --dry-run and --reuse-cmdline" grep -q -- '--reuse-cmdline' "$tmp/out"
+run --version
+check "--version prints a version" grep -q '^kexec [0-9]' "$tmp/out"
+
+run -l "$tmp/Image" --frobnicate
+check "unknown option: one line naming it, non-zero exit" one_error_line "unknown option '--frobnicate'"
+run
+check "no action: one line, non-zero exit" one_error_line "nothing to do"
+run -s -l "$tmp/Image"
+check "-s (kexec_file_load) refused with a reason" one_error_line "kexec_file_load"
+
+run_unprivileged --dry-run --arch=arm64 -l "$tmp/Image" --initrd="$tmp/initrd" \
+	--dtb="$tmp/virt.dtb" --append="console=ttyAMA0 marker=dry"
+check "dry run succeeds without root" test "$status" -eq 0
+check "dry run names the memory source" grep -q "memory from: the DTB's /memory nodes" "$tmp/out"
+kernel_sum=$(sha256sum "$tmp/Image" | cut -d' ' -f1)
+initrd_sum=$(sha256sum "$tmp/initrd" | cut -d' ' -f1)
+check "dry run prints the kernel file's SHA-256" grep -q "sha256 $kernel_sum" "$tmp/out"
+check "dry run prints the initrd file's SHA-256" grep -q "sha256 $initrd_sum" "$tmp/out"
+check "dry run lists four segments" test "$(grep -cE '^  [0-9] ' "$tmp/out")" -eq 4
+check "dry run says the purgatory verifies 3 segments" grep -q "purgatory: verifies 3 segments" "$tmp/out"
+check "dry run shows the console from stdout-path" grep -q "reports on: pl011 at 0x9000000" "$tmp/out"
+check "dry run shows the Image header" grep -q "text_offset 0x0, image_size 0x800000" "$tmp/out"
+
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/virt.dtb" --no-checks
+check "--no-checks shows in the plan" grep -q "does NOT verify" "$tmp/out"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/virt.dtb" --serial=ns16550,0x1c020000,2,4
+check "--serial overrides the console" grep -q "reports on: ns16550 at 0x1c020000" "$tmp/out"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/virt.dtb" --serial=uart9,1
+check "bad --serial: one line" one_error_line "unknown UART kind"
+
+: >"$tmp/empty"
+run --dry-run --arch=arm64 -l "$tmp/empty" --dtb="$tmp/virt.dtb"
+check "empty kernel file: one line naming it" one_error_line "$tmp/empty"
+head -c 100000 /dev/urandom >"$tmp/random"
+run --dry-run --arch=arm64 -l "$tmp/random" --dtb="$tmp/virt.dtb"
+check "random bytes as kernel: one line naming it" one_error_line "$tmp/random: not an arm64 Image"
+run --dry-run --arch=arm64 -l "$tmp/Image" --initrd="$tmp/nonexistent" --dtb="$tmp/virt.dtb"
+check "missing initrd: one line naming it" one_error_line "$tmp/nonexistent: No such file"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/random"
+check "a DTB that is not one: one line naming it" one_error_line "$tmp/random"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp"
+check "a directory as DTB: one line naming it" one_error_line "$tmp: is a directory"
+run --dry-run --arch=sparc -l "$tmp/Image" --dtb="$tmp/virt.dtb"
+check "unknown --arch: one line" one_error_line "unknown architecture"
+
+exit $((failures > 0))
