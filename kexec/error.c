@@ -30,9 +30,15 @@ int error_prefix(struct error *err, int code, const char *fmt, ...)
 	va_end(ap);
 	used = strlen(err->msg);
 	if (used + 2 < sizeof(err->msg)) {
-		memcpy(err->msg + used, ": ", 3);
+		size_t room, len = strlen(old);
+
+		memcpy(err->msg + used, ": ", 2);
 		used += 2;
-		strncat(err->msg + used, old, sizeof(err->msg) - used - 1);
+		room = sizeof(err->msg) - used - 1;
+		if (len > room)
+			len = room; /* a long message loses its tail, not its start */
+		memcpy(err->msg + used, old, len);
+		err->msg[used + len] = '\0';
 	}
 	return code;
 }
