@@ -215,12 +215,16 @@ int main(int argc, char **argv)
 		return 0;
 	case ACTION_STATUS:
 		ret = system_kexec_loaded(opts.crash, &err);
-		if (ret < 0)
-			return report(&err);
+		if (ret < 0) {
+			report(&err);
+			return 2; /* neither "loaded" (1) nor "not loaded" (0) */
+		}
 		if (opts.debug)
 			fprintf(stderr, "kexec: %s kernel %s\n", opts.crash ? "crash" : "normal",
 				ret ? "loaded" : "not loaded");
-		return ret ? 0 : 1;
+		/* kexec-tools' convention, which scripts rely on: 1 means
+		 * loaded, 0 means not loaded. */
+		return ret ? 1 : 0;
 	case ACTION_EXEC:
 		return do_exec(&opts);
 	default:

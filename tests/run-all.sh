@@ -106,14 +106,18 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 
 	if [ "$run_e2e" = yes ] && [ -n "$kexec_arm64" ]; then
 		for mode in el2 el1; do
-			echo "== end to end: arm64 kexec at $mode under QEMU"
-			"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
-				--out "$work/e2e-arm64-$mode" 2>&1 | tee "$work/e2e-arm64-$mode.log"
-			status=${PIPESTATUS[0]}
-			count_lines "e2e arm64 $mode" "$work/e2e-arm64-$mode.log"
-			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-$mode.log"; then
-				fail "e2e arm64 $mode: harness exited $status"
-			fi
+			for scenario in boot mismatch; do
+				name="e2e arm64 $mode $scenario"
+				echo "== end to end: arm64 at $mode under QEMU, scenario $scenario"
+				"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
+					--scenario "$scenario" --out "$work/e2e-arm64-$mode-$scenario" \
+					2>&1 | tee "$work/e2e-arm64-$mode-$scenario.log"
+				status=${PIPESTATUS[0]}
+				count_lines "$name" "$work/e2e-arm64-$mode-$scenario.log"
+				if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-$mode-$scenario.log"; then
+					fail "$name: harness exited $status"
+				fi
+			done
 		done
 	fi
 fi

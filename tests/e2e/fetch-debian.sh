@@ -15,7 +15,8 @@
 # usage: tests/e2e/fetch-debian.sh [--kexec-tools]
 # stdout: the path of the kernel Image (and nothing else).
 set -euo pipefail
-E2E_PROG=fetch-debian
+E2E_PROG=fetch-debian # read by lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 with_kexec_tools=no
@@ -33,7 +34,7 @@ mkdir -p "$e2e_debian"
 # unpack_once NAME PKG...: downloads PKG... and unpacks them all into
 # $e2e_debian/NAME unless NAME/.complete says that was already done.
 unpack_once() {
-	local name=$1 dir=$e2e_debian/$1 deb
+	local dir=$e2e_debian/$1 deb
 	shift
 	[ -f "$dir/.complete" ] && return 0
 	local pkg

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the end-to-end scripts in tests/e2e/.  Sourced, not run.
 #
 # Everything here must work on a fresh Debian bookworm machine: host tools

@@ -13,7 +13,8 @@
 #   --file SRC:DEST  copy SRC to DEST inside the image (DEST absolute)
 #   --tree DIR       copy the contents of DIR into the image's root
 set -euo pipefail
-E2E_PROG=mkinitramfs
+E2E_PROG=mkinitramfs # read by lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 busybox="" init="" out=""

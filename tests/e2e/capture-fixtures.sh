@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Refreshes tests/fixtures/qemu-virt-arm64/ with real data for the unit tests:
+# boots the arm64 scenario at EL2 and at EL1 and keeps, per mode,
+#   iomem-MODE.txt      the first kernel's /proc/iomem, read as root
+#   virt-MODE.dtb       the DTB QEMU hands the kernel (-M virt,...,dumpdtb=)
+#   guest-fdt-MODE.dtb  /sys/firmware/fdt read inside that guest
+# The boots use Debian's kexec-tools unless --kexec PATH is given; the
+# scenario's own assertions do not matter here, only the captured data.
+#
+# usage: tests/e2e/capture-fixtures.sh [--kexec PATH]
+set -euo pipefail
+E2E_PROG=capture-fixtures # read by lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+kexec_args=(--kexec-tools-debian --status-loaded-rc 1)
+if [ "${1:-}" = --kexec ]; then
+	kexec_args=(--kexec "$2")
+fi
+dest=$e2e_top/tests/fixtures/qemu-virt-arm64
+mkdir -p "$dest"
+for mode in el2 el1; do
+	out=$e2e_dir/.out/fixtures-$mode
+	"$e2e_dir/arm64-kexec.sh" "${kexec_args[@]}" --mode "$mode" --out "$out" >"$out.tap" 2>&1 || true
+	grep -q 'System RAM' "$out/iomem.txt" 2>/dev/null || e2e_die "no /proc/iomem captured at $mode (see $out.tap)"
+	[ -s "$out/qemu-virt.dtb" ] || e2e_die "no dumpdtb output at $mode (see $out.tap)"
+	cp "$out/iomem.txt" "$dest/iomem-$mode.txt"
+	cp "$out/qemu-virt.dtb" "$dest/virt-$mode.dtb"
+	if [ -s "$out/guest-fdt.dtb" ]; then
+		cp "$out/guest-fdt.dtb" "$dest/guest-fdt-$mode.dtb"
+	else
+		e2e_log "warning: no /sys/firmware/fdt captured at $mode"
+	fi
+	e2e_log "$mode: $(grep -c '^ok' "$out.tap") ok, $(grep -c '^not ok' "$out.tap" || true) not ok (see $out.tap)"
+done
+ls -l "$dest" >&2
