@@ -13,7 +13,7 @@ E2E_PROG=capture-fixtures # read by lib.sh
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-kexec_args=(--kexec-tools-debian --status-loaded-rc 1)
+kexec_args=(--kexec-tools-debian)
 if [ "${1:-}" = --kexec ]; then
 	kexec_args=(--kexec "$2")
 fi
@@ -25,9 +25,10 @@ for mode in el2 el1; do
 	grep -q 'System RAM' "$out/iomem.txt" 2>/dev/null || e2e_die "no /proc/iomem captured at $mode (see $out.tap)"
 	[ -s "$out/qemu-virt.dtb" ] || e2e_die "no dumpdtb output at $mode (see $out.tap)"
 	cp "$out/iomem.txt" "$dest/iomem-$mode.txt"
-	cp "$out/qemu-virt.dtb" "$dest/virt-$mode.dtb"
+	# Repacked: QEMU pads its DTB to 1 MiB of zeros, which tests do not need.
+	dtc -q -I dtb -O dtb -o "$dest/virt-$mode.dtb" "$out/qemu-virt.dtb"
 	if [ -s "$out/guest-fdt.dtb" ]; then
-		cp "$out/guest-fdt.dtb" "$dest/guest-fdt-$mode.dtb"
+		dtc -q -I dtb -O dtb -o "$dest/guest-fdt-$mode.dtb" "$out/guest-fdt.dtb"
 	else
 		e2e_log "warning: no /sys/firmware/fdt captured at $mode"
 	fi

@@ -354,6 +354,52 @@ static void test_does_not_fit(void)
 	free(huge);
 }
 
+/* Real data captured from QEMU's virt machine (tests/e2e/capture-fixtures.sh):
+ * the running kernel's /proc/iomem and /sys/firmware/fdt, and the image_size
+ * of Debian's bookworm cloud kernel. */
+static void test_real_qemu(const char *mode)
+{
+	char iomem[64], fdt[64];
+	struct system_desc sys;
+	struct loaded l;
+	struct uart_info uart;
+	const struct plan_segment *kernel, *dtb;
+	uint8_t *image = make_image(2 * MiB, 0, 0x1aa0000, 0xa);
+	uint8_t initrd_data[4096] = { 7 };
+	size_t i;
+
+	snprintf(iomem, sizeof(iomem), "qemu-virt-arm64/iomem-%s.txt", mode);
+	snprintf(fdt, sizeof(fdt), "qemu-virt-arm64/guest-fdt-%s.dtb", mode);
+	system_from_iomem(iomem, &sys, 4096);
+	plan_load(&l, &sys, image, 2 * MiB, initrd_data, sizeof(initrd_data), fdt, "console=ttyAMA0");
+	CHECK_EQ("real QEMU map: plan succeeds", l.ret, 0);
+	kernel = find_segment(&l.plan, "kernel");
+	dtb = find_segment(&l.plan, "dtb");
+	if (!l.ret && kernel && dtb) {
+		/* Below the reserved range 0x41580000-0x419fffff the first 2 MiB
+		 * aligned window is too small; the next starts at 0x41a00000,
+		 * over the running kernel's data, which kexec may overwrite. */
+		CHECK_EQ("real QEMU map: kernel at 0x41a00000", kernel->mem, 0x41a00000);
+		for (i = 0; i < l.plan.nr_segments; i++)
+			CHECK("real QEMU map: segment in usable RAM",
+			      inside_usable(&sys, &l.plan.segments[i]));
+		CHECK_EQ("real guest DTB: stdout-path is a UART we drive",
+			 dtb_stdout_uart(l.dtb_blob, &uart), 0);
+		CHECK("real guest DTB: PL011 at 0x9000000", uart.kind == UART_PL011 && uart.addr == 0x9000000);
+		{
+			int len = 0;
+			const void *seed = fdt_getprop(dtb->buf, fdt_path_offset(dtb->buf, "/chosen"),
+						       "kaslr-seed", &len);
+
+			CHECK("real guest DTB: zeroed kaslr-seed replaced by a fresh one",
+			      seed && len == 8 && read_cells(seed, 8) == 0x1122334455667788ull);
+		}
+	}
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
 /* The test hook that lets the end-to-end test watch the purgatory halt:
  * exactly the named digest is wrong, the others stay right. */
 static void test_corrupt_digest_hook(void)
@@ -391,6 +437,8 @@ int main(int argc, char **argv)
 {
 	fixtures = fixtures_dir(argc, argv);
 	test_corrupt_digest_hook();
+	test_real_qemu("el2");
+	test_real_qemu("el1");
 	test_qemu_virt();
 	test_purgatory_params();
 	test_server_layout();
