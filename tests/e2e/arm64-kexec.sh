@@ -27,6 +27,8 @@
 #                         as the purgatory says it halted
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
 #                         (e.g. initcall_debug to see where its boot time goes)
+#   --kexec-debug         load with -d: the plan is printed in the serial log
+#                         and the purgatory says when its checks passed
 #   --verbose             also copy the serial console to stderr as it comes
 #
 # stdout: one "ok - ..." / "not ok - ..." line per assertion, then the
@@ -41,7 +43,7 @@ E2E_PROG=arm64-kexec # read by lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kexec_bin="" debian_kexec=no mode="" out="" timeout_s=300 verbose=no s_loaded=1 append2_extra=""
-scenario=boot
+scenario=boot load_flags=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -53,7 +55,8 @@ while [ $# -gt 0 ]; do
 	--status-loaded-rc) s_loaded=$2; shift 2 ;;
 	--append2) append2_extra=" $2"; shift 2 ;;
 	--scenario) scenario=$2; shift 2 ;;
-	-h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+	--kexec-debug) load_flags=-d; shift ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -140,6 +143,7 @@ head -c 65536 /dev/urandom >"$work/random-Image"
 cat >"$work/init1" <<EOF
 #!/bin/sh
 APPEND2="$append2"
+LOAD_FLAGS="$load_flags"
 EOF
 cat >>"$work/init1" <<'EOF'
 /bin/busybox --install -s /bin
@@ -174,7 +178,7 @@ EOF
 if [ "$scenario" = boot ]; then
 	cat >>"$work/init1" <<'EOF'
 run status-empty $KEXEC -l -S
-run load $KEXEC -l /Image --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run load $KEXEC $LOAD_FLAGS -l /Image --initrd=/initrd2.cpio.gz --append="$APPEND2"
 run status-loaded $KEXEC -l -S
 run unload $KEXEC -u
 run status-unloaded $KEXEC -l -S
@@ -184,7 +188,7 @@ run load-random $KEXEC -l /random-Image
 # Should a broken file have been accepted, it replaced the good kernel:
 # load the good one again (always, to keep the script simple) so that
 # kexec -e still means something; the host has counted the failure.
-run reload-final $KEXEC -l /Image --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run reload-final $KEXEC $LOAD_FLAGS -l /Image --initrd=/initrd2.cpio.gz --append="$APPEND2"
 sync
 echo "E2E: kexec -e now"
 $KEXEC -e
