@@ -14,33 +14,14 @@ cache=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache}
 sysroot=$cache/sysroot-arm64
 packages=(libfdt-dev libfdt1 zlib1g-dev libelf-dev)
 
-log() { echo "build-static-kexec: $*" >&2; }
-
-apt_update() {
-	# Debian mirrors answer "Mirror sync in progress" now and then: retry.
-	local i
-	for i in 1 2 3 4 5; do
-		apt-get update -q >&2 && return 0
-		log "apt-get update failed (try $i), retrying"
-		sleep 10
-	done
-	return 1
-}
-
-ensure_arm64_packages_visible() {
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		dpkg --add-architecture arm64
-		apt_update
-	elif ! apt-cache show libfdt-dev:arm64 >/dev/null 2>&1; then
-		apt_update
-	fi
-}
+E2E_PROG=build-static-kexec
+. "$top/tests/e2e/lib.sh"
 
 if [ ! -f "$sysroot/.complete" ]; then
-	ensure_arm64_packages_visible
+	for p in "${packages[@]}"; do e2e_arm64_visible "$p"; done
 	rm -rf "$sysroot" "$cache/debs-arm64"
-	mkdir -p "$sysroot" "$cache/debs-arm64"
-	(cd "$cache/debs-arm64" && apt-get download -q "${packages[@]/%/:arm64}" >&2)
+	mkdir -p "$sysroot"
+	e2e_download "$cache/debs-arm64" "${packages[@]/%/:arm64}"
 	for deb in "$cache"/debs-arm64/*.deb; do
 		dpkg-deb -x "$deb" "$sysroot"
 	done

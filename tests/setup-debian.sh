@@ -2,11 +2,14 @@
 # Installs what building and testing need on a Debian bookworm machine.
 # Idempotent: installs only what is missing.  Needs root.
 set -euo pipefail
+E2E_PROG=setup-debian
+. "$(dirname "$0")/e2e/lib.sh"
 
 packages=(
 	build-essential autoconf automake pkg-config
 	libfdt-dev zlib1g-dev libelf-dev device-tree-compiler
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm cpio gzip xz-utils
 )
 
@@ -20,10 +23,5 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "setup-debian: missing packages (${missing[*]}); run as root to install them" >&2
 	exit 1
 fi
-for i in 1 2 3 4 5; do
-	# A mirror mid-sync fails one index now and then: try again.
-	apt-get update -q && break
-	echo "setup-debian: apt-get update failed (try $i), retrying" >&2
-	sleep 10
-done
+e2e_apt_update
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

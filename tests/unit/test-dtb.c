@@ -1,6 +1,7 @@
 /* Device tree checks, /chosen updates, memory and console discovery on
  * the trees under fixtures/dtb (built from the .dts by build.sh). */
 #include "check.h"
+#include "check_ranges.h"
 
 #include <errno.h>
 
@@ -49,35 +50,6 @@ static uint64_t be_value(const void *p, int len)
 		v = v << 8 | b[i];
 	return v;
 }
-
-static int same(const struct mem_ranges *set, const uint64_t *want, size_t n)
-{
-	size_t i;
-
-	if (set->n != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (set->r[i].start != want[2 * i] || set->r[i].end != want[2 * i + 1])
-			return 0;
-	return 1;
-}
-
-static void dump(const struct mem_ranges *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		printf("#   [0x%" PRIx64 ", 0x%" PRIx64 ")\n", set->r[i].start, set->r[i].end);
-}
-
-#define CHECK_SET(name, set, ...)                                              \
-	do {                                                                   \
-		static const uint64_t want_[] = { __VA_ARGS__ };               \
-		int ok_ = same((set), want_, sizeof(want_) / sizeof(want_[0]) / 2); \
-		CHECK(name, ok_);                                              \
-		if (!ok_)                                                      \
-			dump(set);                                             \
-	} while (0)
 
 /* ---- dtb_check ---------------------------------------------------------- */
 

@@ -1,39 +1,11 @@
 /* /proc/iomem parsing: the fixture listings, then small inline texts for
  * each malformation and corner. */
 #include "check.h"
+#include "check_ranges.h"
 
 #include <errno.h>
 
 #include "iomem.h"
-
-static int same(const struct mem_ranges *set, const uint64_t *want, size_t n)
-{
-	size_t i;
-
-	if (set->n != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (set->r[i].start != want[2 * i] || set->r[i].end != want[2 * i + 1])
-			return 0;
-	return 1;
-}
-
-static void dump(const struct mem_ranges *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		printf("#   [0x%" PRIx64 ", 0x%" PRIx64 ")\n", set->r[i].start, set->r[i].end);
-}
-
-#define CHECK_SET(name, set, ...)                                              \
-	do {                                                                   \
-		static const uint64_t want_[] = { __VA_ARGS__ };               \
-		int ok_ = same((set), want_, sizeof(want_) / sizeof(want_[0]) / 2); \
-		CHECK(name, ok_);                                              \
-		if (!ok_)                                                      \
-			dump(set);                                             \
-	} while (0)
 
 static int parse_str(const char *text, struct system_memory *mem, struct error *err)
 {

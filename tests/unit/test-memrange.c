@@ -1,29 +1,11 @@
 /* Range sets: merging, subtraction, containment and the two placement
  * searches, including the edges of the 64-bit space. */
 #include "check.h"
+#include "check_ranges.h"
 
 #include <errno.h>
 
 #include "memrange.h"
-
-/* Compares a set with a list of start/end pairs. */
-static int same(const struct mem_ranges *set, const uint64_t *want, size_t n)
-{
-	size_t i;
-
-	if (set->n != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (set->r[i].start != want[2 * i] || set->r[i].end != want[2 * i + 1])
-			return 0;
-	return 1;
-}
-
-#define CHECK_SET(name, set, ...)                                              \
-	do {                                                                   \
-		static const uint64_t want_[] = { __VA_ARGS__ };               \
-		CHECK(name, same((set), want_, sizeof(want_) / sizeof(want_[0]) / 2)); \
-	} while (0)
 
 #define CHECK_EMPTY(name, set) CHECK(name, (set)->n == 0)
 
