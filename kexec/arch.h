@@ -20,8 +20,20 @@ struct input_file {
 	size_t size;
 };
 
+/* The kernel as the backend sees it: whatever containers and compression
+ * the file had are already removed (kexec/format.h). */
+struct kernel_file {
+	const char *path;
+	const uint8_t *data;     /* the payload: an arm64 Image, a zImage, ... */
+	size_t size;
+	char chain[192];         /* how it was found: "uImage -> gzip -> zImage" */
+	bool has_load_addr;      /* a container (uImage) said where it goes */
+	uint64_t load_addr;
+	uint64_t entry_addr;
+};
+
 struct load_request {
-	struct input_file kernel;
+	struct kernel_file kernel;
 	struct input_file initrd;   /* data NULL: no initrd */
 	struct input_file dtb;      /* --dtb, or the running system's */
 	const char *cmdline;        /* NULL: keep the DTB's bootargs */

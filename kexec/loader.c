@@ -20,6 +20,8 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	int ret;
 
 	plan_init(plan, sys->page_size);
+	if (req->kernel.chain[0])
+		plan_note(plan, "kernel file: %s", req->kernel.chain);
 	ret = arch->plan_kernel(req, sys, plan, err);
 	if (ret)
 		return ret;

@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "dtb.h"
+#include "format.h"
 #include "loader.h"
 #include "options.h"
 #include "system.h"
@@ -79,6 +80,7 @@ static int parse_serial(const char *spec, struct uart_info *uart, struct error *
 
 struct load_inputs {
 	struct file_data kernel, initrd, dtb;
+	void *kernel_unpacked;
 	char *cmdline;
 };
 
@@ -87,6 +89,7 @@ static void load_inputs_release(struct load_inputs *in)
 	file_release(&in->kernel);
 	file_release(&in->initrd);
 	file_release(&in->dtb);
+	free(in->kernel_unpacked);
 	free(in->cmdline);
 }
 
@@ -127,8 +130,13 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	plan_init(&plan, 4096);
 	mem_ranges_init(&sys.usable);
 	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
+	if (!ret)
+		ret = format_unwrap_kernel(in.kernel.data, in.kernel.size, opts->kernel,
+					   &req.kernel, &in.kernel_unpacked, &err);
 	if (!ret && opts->initrd)
 		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
+	if (!ret && opts->initrd)
+		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
 	if (!ret) {
 		ret = file_load(dtb_path, DTB_MAX_SIZE, &in.dtb, &err);
 		if (ret == -EACCES && !opts->dtb)
@@ -151,7 +159,6 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	if (ret)
 		goto out;
 
-	req.kernel = (struct input_file){ opts->kernel, in.kernel.data, in.kernel.size };
 	if (opts->initrd)
 		req.initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
 	req.dtb = (struct input_file){ dtb_path, in.dtb.data, in.dtb.size };

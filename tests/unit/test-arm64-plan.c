@@ -102,7 +102,9 @@ static void plan_load(struct loaded *out, const struct system_desc *sys,
 
 	memset(out, 0, sizeof(*out));
 	out->dtb_blob = (uint8_t *)read_fixture(fixtures, dtb_name, &out->dtb_size);
-	req.kernel = (struct input_file){ "Image", kernel, kernel_size };
+	req.kernel.path = "Image";
+	req.kernel.data = kernel;
+	req.kernel.size = kernel_size;
 	if (initrd)
 		req.initrd = (struct input_file){ "initrd", initrd, initrd_size };
 	req.dtb = (struct input_file){ dtb_name, out->dtb_blob, out->dtb_size };

@@ -1,0 +1,51 @@
+/* What a file is, from its bytes alone (never its name), and the unwrapping
+ * of containers and compression around a kernel, in memory.  One table maps
+ * each detected type to its handler (kexec/format.c). */
+#ifndef KEXEC_FORMAT_H
+#define KEXEC_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "error.h"
+
+enum file_format {
+	FORMAT_UNKNOWN = 0,
+	FORMAT_ARM64_IMAGE,   /* "ARM\x64" at 0x38 */
+	FORMAT_ARM_ZIMAGE,    /* 0x016f2818 at 0x24 */
+	FORMAT_UIMAGE,        /* 0x27051956 big-endian at 0 */
+	FORMAT_ZBOOT,         /* EFI zboot: "MZ", "zimg" at 4 */
+	FORMAT_ELF,
+	FORMAT_GZIP,
+	FORMAT_ZSTD,
+	FORMAT_XZ,
+	FORMAT_LZMA,
+	FORMAT_CPIO,          /* an initramfs, uncompressed */
+	FORMAT_FDT,
+};
+
+/* Largest decompressed or unwrapped kernel accepted: a size past this is an
+ * error, never an allocation of whatever a header claims. */
+#define FORMAT_MAX_UNPACKED (256u << 20)
+
+enum file_format format_detect(const uint8_t *data, size_t size);
+const char *format_name(enum file_format format);
+
+/* Follows containers and compression from the file's bytes down to a
+ * payload that is neither (an Image, a zImage, or something unknown, which
+ * the backend then rejects with its own message).  On success *kernel
+ * describes the payload; `*owned` is a buffer to free afterwards (NULL when
+ * the payload points into `data`).  Errors name `path` and the layer:
+ * "vmlinuz.efi: zboot: payload size 0x... past the end of the file". */
+int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
+			 struct kernel_file *kernel, void **owned,
+			 struct error *err);
+
+/* An initrd is passed through as given, but a file that is plainly a kernel
+ * (any kernel format, or a compressed kernel) is refused with a message
+ * saying so. */
+int format_check_initrd(const uint8_t *data, size_t size, const char *path,
+			struct error *err);
+
+#endif
