@@ -1,0 +1,260 @@
+/* The crash ELF core header, checked against real data: VMCOREINFO and
+ * /proc/kcore's own program headers from Debian's arm64 kernel under QEMU
+ * (tests/fixtures/crash/qemu-arm64), so the virtual addresses we compute
+ * must equal the ones that kernel itself used. */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "check_ranges.h"
+#include "crash_header.h"
+#include "iomem.h"
+#include "vmcoreinfo.h"
+
+static const char *fixtures;
+static uint8_t *kcore;
+static size_t kcore_size;
+
+/* The vaddr kcore itself gives for a physical address (0: none). */
+static uint64_t kcore_vaddr_of(uint64_t paddr)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)kcore;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(kcore + eh->e_phoff);
+	int i;
+
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_paddr <= paddr &&
+		    paddr < ph[i].p_paddr + ph[i].p_memsz)
+			return ph[i].p_vaddr + (paddr - ph[i].p_paddr);
+	return 0;
+}
+
+static void load_facts(struct crash_facts *f, struct crash_note_ref *cpus)
+{
+	struct system_memory mem;
+	struct error err;
+	const char *text;
+	size_t len, need, size;
+	char *iomem = read_fixture(fixtures, "crash/qemu-arm64/iomem.txt", &size);
+
+	memset(f, 0, sizeof(*f));
+	f->machine = EM_AARCH64;
+	system_memory_init(&mem);
+	if (iomem_parse(iomem, size, &mem, &err)) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+	f->ram = mem.ram;
+	f->crash = mem.crash;
+	f->kernel_start = mem.kernel_image.r[0].start;
+	f->kernel_end = mem.kernel_image.r[mem.kernel_image.n - 1].end;
+	mem_ranges_free(&mem.reserved);
+	mem_ranges_free(&mem.kernel_image);
+	free(iomem);
+	/* crash_notes.txt and vmcoreinfo, as the sysfs files read. */
+	cpus[0] = (struct crash_note_ref){ 0x7fdb6000, 424 };
+	cpus[1] = (struct crash_note_ref){ 0x7fdd4000, 424 };
+	f->cpu_notes = cpus;
+	f->nr_cpu_notes = 2;
+	f->vmcoreinfo = (struct crash_note_ref){ 0x48cd2000, 0x1024 };
+	if (kcore_find_vmcoreinfo(kcore, kcore_size, &text, &len, &need, &err) ||
+	    vmcoreinfo_parse(text, len, &f->info, &err)) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void free_facts(struct crash_facts *f)
+{
+	mem_ranges_free(&f->ram);
+	mem_ranges_free(&f->crash);
+}
+
+static void test_vmcoreinfo(void)
+{
+	struct vmcoreinfo info;
+	struct error err;
+	const char *text;
+	size_t len, need;
+
+	CHECK_EQ("kcore: VMCOREINFO note found", kcore_find_vmcoreinfo(kcore, kcore_size, &text, &len, &need, &err), 0);
+	CHECK_EQ("vmcoreinfo parses", vmcoreinfo_parse(text, len, &info, &err), 0);
+	CHECK_STR("OSRELEASE", info.osrelease, "6.1.0-50-cloud-arm64");
+	CHECK("VA_BITS 48", info.has_va_bits && info.va_bits == 48);
+	CHECK("PHYS_OFFSET read (randomized linear map)", info.has_phys_offset && info.phys_offset == 0xffffbf3a40000000ull);
+	CHECK("kimage_voffset read", info.has_kimage_voffset && info.kimage_voffset == 0xffffcff54c400000ull);
+	CHECK_EQ("truncated kcore asks for more", kcore_find_vmcoreinfo(kcore, 100, &text, &len, &need, &err), -EAGAIN);
+	CHECK("truncated kcore: needs the program headers or notes", need > 100 && need <= kcore_size);
+	CHECK_EQ("not an ELF: rejected", kcore_find_vmcoreinfo((const uint8_t *)"hello, world, this is no ELF file at all, not even close, no.......", 64, &text, &len, &need, &err), -EINVAL);
+	CHECK_EQ("bad number rejected", vmcoreinfo_parse("NUMBER(VA_BITS)=4x8\n", 20, &info, &err), -EINVAL);
+	CHECK_CONTAINS("bad number named", err.msg, "NUMBER(VA_BITS)");
+}
+
+static void test_arm64_header(void)
+{
+	struct crash_note_ref cpus[2];
+	struct crash_facts f;
+	struct mem_ranges covered;
+	struct error err;
+	uint8_t *hdr = NULL;
+	size_t size = 0;
+	const Elf64_Ehdr *eh;
+	const Elf64_Phdr *ph;
+	int i, notes = 0, ok_vaddr = 1;
+	uint64_t kernel_vaddr = 0;
+
+	load_facts(&f, cpus);
+	CHECK_EQ("arm64 header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (!hdr)
+		goto out;
+	eh = (const Elf64_Ehdr *)hdr;
+	CHECK("ELF64 little-endian core", eh->e_ident[EI_CLASS] == ELFCLASS64 &&
+	      eh->e_ident[EI_DATA] == ELFDATA2LSB && eh->e_type == ET_CORE);
+	CHECK_EQ("machine is AArch64", eh->e_machine, EM_AARCH64);
+	CHECK_EQ("size is header plus program headers", size, sizeof(Elf64_Ehdr) + eh->e_phnum * sizeof(Elf64_Phdr));
+	ph = (const Elf64_Phdr *)(hdr + eh->e_phoff);
+	mem_ranges_init(&covered);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_NOTE) {
+			notes++;
+			continue;
+		}
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr == ph[i].p_paddr + f.info.kimage_voffset)
+			kernel_vaddr = ph[i].p_vaddr;
+		else if (ph[i].p_vaddr != kcore_vaddr_of(ph[i].p_paddr)) {
+			printf("#   paddr 0x%" PRIx64 ": vaddr 0x%" PRIx64 ", kcore 0x%" PRIx64 "\n",
+			       (uint64_t)ph[i].p_paddr, (uint64_t)ph[i].p_vaddr,
+			       kcore_vaddr_of(ph[i].p_paddr));
+			ok_vaddr = 0;
+		}
+		CHECK("PT_LOAD offset is its physical address", ph[i].p_offset == ph[i].p_paddr);
+		mem_ranges_add(&covered, ph[i].p_paddr, ph[i].p_paddr + ph[i].p_memsz);
+	}
+	CHECK_EQ("one PT_NOTE per CPU plus VMCOREINFO", notes, 3);
+	CHECK_EQ("first note is cpu0's crash_notes", ph[0].p_offset, 0x7fdb6000);
+	CHECK_EQ("cpu note size from crash_notes_size", ph[0].p_filesz, 424);
+	CHECK_EQ("VMCOREINFO note address", ph[2].p_offset, 0x48cd2000);
+	CHECK("linear-map vaddrs equal the running kernel's own (kcore)", ok_vaddr);
+	CHECK_EQ("kernel image vaddr equals kcore's", kernel_vaddr, kcore_vaddr_of(f.kernel_start));
+	CHECK_SET("PT_LOADs cover exactly System RAM minus the crash region", &covered,
+		  0x40000000, 0x6ac00000, 0x7ac00000, 0x80000000);
+	mem_ranges_free(&covered);
+out:
+	free(hdr);
+	free_facts(&f);
+}
+
+static void test_missing_facts(void)
+{
+	struct crash_note_ref cpus[2];
+	struct crash_facts f;
+	struct error err;
+	uint8_t *hdr = NULL;
+	size_t size;
+
+	load_facts(&f, cpus);
+	f.info.has_phys_offset = false;
+	CHECK_EQ("no PHYS_OFFSET: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	CHECK_CONTAINS("no PHYS_OFFSET: named", err.msg, "NUMBER(PHYS_OFFSET)");
+	f.info.has_phys_offset = true;
+	f.info.has_kimage_voffset = false;
+	CHECK_EQ("no kimage_voffset: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	CHECK_CONTAINS("no kimage_voffset: named", err.msg, "kimage_voffset");
+	f.info.has_kimage_voffset = true;
+	f.info.has_va_bits = false;
+	CHECK_EQ("no VA_BITS: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	CHECK_CONTAINS("no VA_BITS: named", err.msg, "VA_BITS");
+	f.info.has_va_bits = true;
+	f.nr_cpu_notes = 0;
+	CHECK_EQ("no CPU notes: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	CHECK_CONTAINS("no CPU notes: named", err.msg, "crash_notes");
+	f.nr_cpu_notes = 2;
+	f.kernel_end = f.kernel_start;
+	CHECK_EQ("no Kernel code in iomem: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	CHECK("nothing allocated on failure", hdr == NULL);
+	free_facts(&f);
+}
+
+static void test_page_offset(void)
+{
+	struct vmcoreinfo info = { .has_va_bits = true, .va_bits = 48 };
+	uint64_t po;
+
+	strcpy(info.osrelease, "5.3.18");
+	CHECK("pre-5.4 48-bit: 0xffff800000000000", arm64_page_offset(&info, &po, NULL) == 0 && po == 0xffff800000000000ull);
+	strcpy(info.osrelease, "5.4.0");
+	CHECK("5.4+ 48-bit: 0xffff000000000000", arm64_page_offset(&info, &po, NULL) == 0 && po == 0xffff000000000000ull);
+	info.va_bits = 52;
+	strcpy(info.osrelease, "6.6.1");
+	CHECK("52-bit: 0xfff0000000000000", arm64_page_offset(&info, &po, NULL) == 0 && po == 0xfff0000000000000ull);
+	info.va_bits = 39;
+	CHECK("39-bit: 0xffffff8000000000", arm64_page_offset(&info, &po, NULL) == 0 && po == 0xffffff8000000000ull);
+	info.osrelease[0] = '\0';
+	CHECK_EQ("no OSRELEASE: refused", arm64_page_offset(&info, &po, NULL), -ENOENT);
+}
+
+static void test_arm32(void)
+{
+	struct crash_note_ref cpus[1] = { { 0x5f000000, 148 } };
+	struct crash_facts f;
+	struct error err;
+	uint8_t *hdr = NULL;
+	size_t size;
+
+	memset(&f, 0, sizeof(f));
+	f.machine = EM_ARM;
+	mem_ranges_init(&f.ram);
+	mem_ranges_init(&f.crash);
+	/* 2 GiB from 0x40000000: its top lies past 4 GiB in the 3G/1G split. */
+	mem_ranges_add(&f.ram, 0x40000000, 0xc0000000);
+	mem_ranges_add(&f.crash, 0x60000000, 0x68000000);
+	f.kernel_start = 0x40208000;
+	f.kernel_end = 0x41000000;
+	f.cpu_notes = cpus;
+	f.nr_cpu_notes = 1;
+	f.vmcoreinfo = (struct crash_note_ref){ 0x41100000, 0x1000 };
+	strcpy(f.info.osrelease, "6.1.0-armmp");
+	f.info.has_page_offset = f.info.has_phys_offset = true;
+	f.info.page_offset = 0xc0000000;
+	f.info.phys_offset = 0x40000000;
+	CHECK_EQ("arm 2 GiB: header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr) {
+		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)hdr;
+		const Elf32_Phdr *ph = (const Elf32_Phdr *)(hdr + eh->e_phoff);
+
+		CHECK("arm below 4 GiB: ELF32", eh->e_ident[EI_CLASS] == ELFCLASS32 && eh->e_machine == EM_ARM);
+		CHECK_EQ("arm: two notes then two loads", eh->e_phnum, 4);
+		CHECK("arm: lowmem vaddr is PAGE_OFFSET-based",
+		      ph[2].p_type == PT_LOAD && ph[2].p_paddr == 0x40000000 && ph[2].p_vaddr == 0xc0000000);
+		CHECK("arm: RAM past the linear map gets no vaddr",
+		      ph[3].p_paddr == 0x68000000 && ph[3].p_vaddr == 0);
+		free(hdr);
+		hdr = NULL;
+	}
+	mem_ranges_add(&f.ram, 0x100000000ull, 0x140000000ull);
+	CHECK_EQ("arm LPAE with RAM above 4 GiB: header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr)
+		CHECK("arm LPAE above 4 GiB: ELF64", hdr[EI_CLASS] == ELFCLASS64);
+	free(hdr);
+	f.info.has_page_offset = false;
+	CHECK_EQ("arm without PAGE_OFFSET: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	mem_ranges_free(&f.ram);
+	mem_ranges_free(&f.crash);
+}
+
+int main(int argc, char **argv)
+{
+	fixtures = fixtures_dir(argc, argv);
+	kcore = (uint8_t *)read_fixture(fixtures, "crash/qemu-arm64/kcore-head.bin", &kcore_size);
+	test_vmcoreinfo();
+	test_arm64_header();
+	test_missing_facts();
+	test_page_offset();
+	test_arm32();
+	free(kcore);
+	return check_status();
+}
