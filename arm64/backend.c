@@ -40,6 +40,43 @@ static int place_kernel(const struct arm64_image *image, size_t file_size,
 	return 0;
 }
 
+/* The ELF core header goes inside the crash region like everything else;
+ * the crash kernel finds it, and the memory it may use, in /chosen. */
+static int place_crash_header(const struct load_request *req,
+			      const struct system_desc *sys, struct plan *plan,
+			      struct chosen_update *chosen, struct error *err)
+{
+	struct mem_range *usable;
+	uint64_t addr;
+	size_t i, n = sys->crash.n;
+	int ret;
+
+	if (plan_find_space(plan, &sys->usable, req->elfcorehdr_size, plan->page_size, 0,
+			    UINT64_MAX, &addr))
+		return error_set(err, -ENOSPC, "no room for the ELF core header (%zu bytes) in the crash region",
+				 req->elfcorehdr_size);
+	ret = plan_add_segment(plan, "elfcorehdr", "generated from /proc and /sys",
+			       req->elfcorehdr, req->elfcorehdr_size, addr,
+			       req->elfcorehdr_size, NULL, err);
+	if (ret)
+		return ret;
+	/* Kept until the DTB is built: the plan owns it from then on. */
+	usable = calloc(n ? n : 1, sizeof(*usable));
+	if (!usable)
+		return error_set(err, -ENOMEM, "out of memory");
+	/* The chosen binding wants the low range (the one for 32-bit DMA)
+	 * last when there are two: the kernel caps memory to the first range
+	 * and adds the others. */
+	for (i = 0; i < n; i++)
+		usable[i] = sys->crash.r[n - 1 - i];
+	chosen->crash = true;
+	chosen->elfcorehdr_addr = addr;
+	chosen->elfcorehdr_size = req->elfcorehdr_size;
+	chosen->usable_ranges = usable;
+	chosen->nr_usable_ranges = n;
+	return 0;
+}
+
 static int arm64_plan_kernel(const struct load_request *req,
 			     const struct system_desc *sys, struct plan *plan,
 			     struct error *err)
@@ -91,11 +128,18 @@ static int arm64_plan_kernel(const struct load_request *req,
 		chosen.initrd_end = initrd_addr + req->initrd.size;
 	}
 
+	if (req->crash) {
+		ret = place_crash_header(req, sys, plan, &chosen, err);
+		if (ret)
+			return ret;
+	}
+
 	chosen.bootargs = req->cmdline;
 	chosen.rng_seed = sys->rng_seed;
 	chosen.rng_seed_size = sizeof(sys->rng_seed);
 	chosen.kaslr_seed = sys->kaslr_seed;
 	ret = dtb_update_chosen(req->dtb.data, &chosen, &dtb, &dtb_size, err);
+	free((void *)chosen.usable_ranges);
 	if (ret)
 		return error_prefix(err, ret, "%s", req->dtb.path);
 	if (plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, kernel_end,
@@ -122,6 +166,7 @@ const struct arch_backend arm64_backend = {
 	.name = "arm64",
 	.machines = { "aarch64", "arm64" },
 	.kexec_arch = KEXEC_ARCH_AARCH64,
+	.elf_machine = 183, /* EM_AARCH64 */
 	.purgatory = purgatory_arm64_image,
 	.purgatory_end = purgatory_arm64_image_end,
 	.plan_kernel = arm64_plan_kernel,

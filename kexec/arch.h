@@ -37,10 +37,17 @@ struct load_request {
 	struct input_file initrd;   /* data NULL: no initrd */
 	struct input_file dtb;      /* --dtb, or the running system's */
 	const char *cmdline;        /* NULL: keep the DTB's bootargs */
+	/* -p: a crash kernel.  Everything goes inside sys->crash, and the
+	 * backend places the ELF core header and tells the kernel where. */
+	bool crash;
+	const uint8_t *elfcorehdr;
+	size_t elfcorehdr_size;
 };
 
 struct system_desc {
-	struct mem_ranges usable;    /* where segments may go */
+	struct mem_ranges usable;    /* where segments may go (a crash load:
+				      * the crash regions only) */
+	struct mem_ranges crash;     /* the "Crash kernel" regions */
 	const char *memory_source;   /* for messages: "/proc/iomem", ... */
 	uint64_t page_size;
 	uint8_t rng_seed[64];        /* fresh entropy for the next kernel */
@@ -51,6 +58,7 @@ struct arch_backend {
 	const char *name;             /* "arm64" */
 	const char *machines[4];      /* uname -m values it serves */
 	uint32_t kexec_arch;          /* KEXEC_ARCH_*, for kexec_load's flags */
+	uint16_t elf_machine;         /* EM_*, for the crash ELF core header */
 	const uint8_t *purgatory;     /* the embedded purgatory image, */
 	const uint8_t *purgatory_end; /* up to here */
 	int (*plan_kernel)(const struct load_request *req,

@@ -172,6 +172,32 @@ static int set_initrd_prop(void *fdt, int chosen, const char *name, uint64_t val
 	return fdt_setprop_u64(fdt, chosen, name, val);
 }
 
+/* <address size> pairs in the root's #address-cells and #size-cells, as
+ * the kernel reads linux,elfcorehdr and linux,usable-memory-range. */
+static int set_reg_prop(void *fdt, int node, const char *name,
+			const struct mem_range *ranges, size_t n)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	size_t i;
+	int ret;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+	ret = fdt_setprop(fdt, node, name, NULL, 0);
+	for (i = 0; ret == 0 && i < n; i++) {
+		uint64_t size = ranges[i].end - ranges[i].start;
+
+		if ((ac == 1 && ranges[i].end - 1 > UINT32_MAX) || (sc == 1 && size > UINT32_MAX))
+			return -FDT_ERR_BADVALUE;
+		ret = ac == 2 ? fdt_appendprop_u64(fdt, node, name, ranges[i].start)
+			      : fdt_appendprop_u32(fdt, node, name, (uint32_t)ranges[i].start);
+		if (ret == 0)
+			ret = sc == 2 ? fdt_appendprop_u64(fdt, node, name, size)
+				      : fdt_appendprop_u32(fdt, node, name, (uint32_t)size);
+	}
+	return ret;
+}
+
 /* Applies the update to an opened (writable, spacious) fdt.  Returns a
  * libfdt error and names the step in *step. */
 static int apply_chosen(void *fdt, const struct chosen_update *u, const char **step)
@@ -203,26 +229,37 @@ static int apply_chosen(void *fdt, const struct chosen_update *u, const char **s
 	/* A seed left in a stored DTB is not fresh, and the kernel credits
 	 * rng-seed as entropy: without a new one, drop the old one. */
 	*step = "rng-seed";
-	ret = u->rng_seed_size ? fdt_setprop(fdt, chosen, *step, u->rng_seed,
-					     (int)u->rng_seed_size)
-			       : delprop_if_present(fdt, chosen, *step);
+	ret = u->rng_seed_size && !u->crash
+		      ? fdt_setprop(fdt, chosen, *step, u->rng_seed, (int)u->rng_seed_size)
+		      : delprop_if_present(fdt, chosen, *step);
 	if (ret)
 		return ret;
 	/* Only refresh a seed the tree already carries (the previous kernel
 	 * zeroes the one it consumed): a tree without one comes from a boot
 	 * that did not hand out seeds this way, and we keep it like that. */
 	*step = "kaslr-seed";
-	if (fdt_getprop(fdt, chosen, *step, &len)) {
+	if (u->crash) {
+		ret = delprop_if_present(fdt, chosen, *step);
+		if (ret)
+			return ret;
+	} else if (fdt_getprop(fdt, chosen, *step, &len)) {
 		ret = fdt_setprop_u64(fdt, chosen, *step, u->kaslr_seed);
 		if (ret)
 			return ret;
 	}
 	*step = "linux,elfcorehdr";
-	ret = delprop_if_present(fdt, chosen, *step);
+	if (u->crash) {
+		struct mem_range hdr = { u->elfcorehdr_addr, u->elfcorehdr_addr + u->elfcorehdr_size };
+
+		ret = set_reg_prop(fdt, chosen, *step, &hdr, 1);
+	} else {
+		ret = delprop_if_present(fdt, chosen, *step);
+	}
 	if (ret)
 		return ret;
 	*step = "linux,usable-memory-range";
-	ret = delprop_if_present(fdt, chosen, *step);
+	ret = u->crash ? set_reg_prop(fdt, chosen, *step, u->usable_ranges, u->nr_usable_ranges)
+		       : delprop_if_present(fdt, chosen, *step);
 	if (ret)
 		return ret;
 	*step = "packing";

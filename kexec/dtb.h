@@ -24,14 +24,24 @@ struct chosen_update {
 	const uint8_t *rng_seed;    /* rng_seed_size bytes; size 0: no rng-seed */
 	size_t rng_seed_size;
 	uint64_t kaslr_seed;        /* written only where /chosen has kaslr-seed */
+	/* A crash kernel: where the ELF core header is and which memory it
+	 * may use.  A crash DTB is written at load time and used much later,
+	 * so it carries no seeds (rng-seed and kaslr-seed are removed). */
+	bool crash;
+	uint64_t elfcorehdr_addr;
+	uint64_t elfcorehdr_size;
+	const struct mem_range *usable_ranges; /* in the order to write */
+	size_t nr_usable_ranges;
 };
 
 /* Returns in *out (malloc'd, caller frees) a packed copy of `blob` whose
  * /chosen (created if missing) carries the update.  initrd properties are
- * written with the root's #address-cells (1 or 2 cells).  Properties a crash
- * load leaves behind (linux,elfcorehdr, linux,usable-memory-range) are
- * removed; linux,uefi-* and everything else are kept.  Fails when the
- * result would exceed DTB_MAX_SIZE. */
+ * written with the root's #address-cells (1 or 2 cells).  For a normal load
+ * the properties a crash load leaves behind (linux,elfcorehdr,
+ * linux,usable-memory-range) are removed; for a crash load they are
+ * written as <address size> pairs in the root's cells.  linux,uefi-* and
+ * everything else are kept.  Fails when the result would exceed
+ * DTB_MAX_SIZE. */
 int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 		      void **out, size_t *out_size, struct error *err);
 

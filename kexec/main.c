@@ -12,6 +12,7 @@
 #include "arch.h"
 #include "cmdline.h"
 #include "config.h"
+#include "crash_header.h"
 #include "dtb.h"
 #include "format.h"
 #include "loader.h"
@@ -113,6 +114,27 @@ static int build_cmdline(const struct options *opts, char **out, struct error *e
 	return 0;
 }
 
+/* The dead kernel's memory, described now while it is alive: the crash
+ * kernel reads this header to build /proc/vmcore. */
+static int build_crash_header(const struct arch_backend *arch,
+			      struct load_request *req, struct error *err)
+{
+	struct crash_facts facts;
+	uint8_t *header = NULL;
+	size_t size = 0;
+	int ret = system_crash_facts(arch->elf_machine, &facts, err);
+
+	if (!ret)
+		ret = crash_header_build(&facts, &header, &size, err);
+	crash_facts_free(&facts);
+	if (ret)
+		return error_prefix(err, ret, "crash kernel");
+	req->crash = true;
+	req->elfcorehdr = header;
+	req->elfcorehdr_size = size;
+	return 0;
+}
+
 static int do_load(const struct options *opts, const struct arch_backend *arch,
 		   bool native)
 {
@@ -151,7 +173,9 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	if (!ret)
 		ret = build_cmdline(opts, &in.cmdline, &err);
 	if (!ret)
-		ret = system_describe(native, in.dtb.data, &sys, &err);
+		ret = system_describe(native, opts->crash, in.dtb.data, &sys, &err);
+	if (!ret && opts->crash)
+		ret = build_crash_header(arch, &req, &err);
 	if (!ret && opts->serial)
 		ret = parse_serial(opts->serial, &uart, &err);
 	else if (!ret && dtb_stdout_uart(in.dtb.data, &uart) != 0)
@@ -178,6 +202,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		ret = system_kexec_load(&plan, arch->kexec_arch, opts->crash, &err);
 out:
 	plan_free(&plan);
+	free((void *)req.elfcorehdr);
 	system_desc_free(&sys);
 	load_inputs_release(&in);
 	return ret ? report(&err) : 0;

@@ -59,7 +59,7 @@ void options_usage(FILE *out)
 	      "  -S, --status             exit 1 if a kernel is loaded, 0 if not (as\n"
 	      "                           kexec-tools; with -l: the normal slot,\n"
 	      "                           otherwise the crash slot)\n"
-	      "  -p, --load-panic KERNEL  load a crash kernel (not yet supported)\n"
+	      "  -p, --load-panic KERNEL  load a crash kernel (kdump), booted on a panic\n"
 	      "  KERNEL alone             load it, then run shutdown -r now\n"
 	      "  -h, --help               this text\n"
 	      "  -v, --version            the version\n"
@@ -181,8 +181,6 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 					 opts->kernel);
 		break;
 	}
-	if (opts->crash && (opts->action == ACTION_LOAD || opts->action == ACTION_LOAD_EXEC))
-		return error_set(err, -ENOTSUP, "-p/--load-panic: crash kernels are not supported by this version yet");
 	if (opts->crash && opts->action == ACTION_LOAD_EXEC)
 		return error_set(err, -EINVAL, "-p cannot be combined with -e or -f");
 	if (opts->arch && !opts->dry_run)

@@ -17,8 +17,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "crash_header.h"
 #include "dtb.h"
 #include "iomem.h"
+#include "vmcoreinfo.h"
 
 #define IOMEM_LIMIT (4u << 20)
 
@@ -140,23 +142,39 @@ static void fill_random(uint8_t *buf, size_t len)
 	}
 }
 
-static int memory_from_iomem(struct system_desc *sys, struct error *err)
+static int read_system_memory(struct system_memory *mem, struct error *err)
 {
-	struct system_memory mem;
 	struct file_data iomem;
 	int ret;
 
 	ret = file_load("/proc/iomem", IOMEM_LIMIT, &iomem, err);
 	if (ret)
 		return ret;
-	system_memory_init(&mem);
-	ret = iomem_parse((const char *)iomem.data, iomem.size, &mem, err);
-	if (ret == 0)
-		ret = system_memory_usable(&mem, &sys->usable);
-	system_memory_free(&mem);
+	system_memory_init(mem);
+	ret = iomem_parse((const char *)iomem.data, iomem.size, mem, err);
 	file_release(&iomem);
+	return ret;
+}
+
+static int memory_from_iomem(struct system_desc *sys, bool crash, struct error *err)
+{
+	struct system_memory mem;
+	int ret = read_system_memory(&mem, err);
+
+	if (ret)
+		return ret;
+	ret = mem_ranges_copy(&sys->crash, &mem.crash);
+	if (ret == 0 && crash) {
+		if (mem.crash.n == 0)
+			ret = error_set(err, -ENOENT, "/proc/iomem: no \"Crash kernel\" region: boot this kernel with crashkernel=SIZE to load a crash kernel");
+		else
+			ret = mem_ranges_copy(&sys->usable, &mem.crash);
+	} else if (ret == 0) {
+		ret = system_memory_usable(&mem, &sys->usable);
+	}
+	system_memory_free(&mem);
 	if (ret == 0)
-		sys->memory_source = "/proc/iomem";
+		sys->memory_source = crash ? "/proc/iomem (Crash kernel region)" : "/proc/iomem";
 	return ret;
 }
 
@@ -182,17 +200,24 @@ static int memory_from_dtb(const void *dtb, struct system_desc *sys,
 	return ret;
 }
 
-int system_describe(bool native, const void *dtb, struct system_desc *sys,
-		    struct error *err)
+int system_describe(bool native, bool crash, const void *dtb,
+		    struct system_desc *sys, struct error *err)
 {
 	struct error iomem_err = { { 0 } };
 	int ret = -ENOENT;
 
 	memset(sys, 0, sizeof(*sys));
 	mem_ranges_init(&sys->usable);
+	mem_ranges_init(&sys->crash);
 	sys->page_size = native ? (uint64_t)sysconf(_SC_PAGESIZE) : 4096;
+	if (crash) {
+		/* Only /proc/iomem knows the crash region: no fallback. */
+		if (!native)
+			return error_set(err, -ENOTSUP, "a crash load is planned from this machine's /proc/iomem: --arch cannot plan one for another machine");
+		return memory_from_iomem(sys, true, err);
+	}
 	if (native)
-		ret = memory_from_iomem(sys, &iomem_err);
+		ret = memory_from_iomem(sys, false, &iomem_err);
 	if (ret) {
 		ret = memory_from_dtb(dtb, sys, err);
 		if (ret && native)
@@ -209,6 +234,179 @@ int system_describe(bool native, const void *dtb, struct system_desc *sys,
 void system_desc_free(struct system_desc *sys)
 {
 	mem_ranges_free(&sys->usable);
+	mem_ranges_free(&sys->crash);
+}
+
+/* A sysfs file holding one line of text, NUL-terminated. */
+static int read_line(const char *path, char *buf, size_t len, struct error *err)
+{
+	struct file_data file;
+	int ret = file_load(path, 4096, &file, err);
+	size_t n;
+
+	if (ret)
+		return ret;
+	n = file.size < len - 1 ? file.size : len - 1;
+	memcpy(buf, file.data, n);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	file_release(&file);
+	return 0;
+}
+
+/* "0-3,5,8-9": the kernel's cpu list format. */
+static int for_each_listed_cpu(const char *list, int (*fn)(unsigned cpu, void *ctx),
+			       void *ctx)
+{
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		unsigned long first = strtoul(p, &end, 10), last = first, cpu;
+		int ret;
+
+		if (end == p)
+			return -EINVAL;
+		if (*end == '-') {
+			p = end + 1;
+			last = strtoul(p, &end, 10);
+			if (end == p || last < first || last - first >= CRASH_MAX_CPUS)
+				return -EINVAL;
+		}
+		for (cpu = first; cpu <= last; cpu++) {
+			ret = fn((unsigned)cpu, ctx);
+			if (ret)
+				return ret;
+		}
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+struct note_collector {
+	struct crash_facts *facts;
+	struct error *err;
+};
+
+static int collect_cpu_note(unsigned cpu, void *ctx)
+{
+	struct note_collector *c = ctx;
+	char path[96], addr[64], size[64];
+	struct crash_note_ref *grown;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes", cpu);
+	ret = read_line(path, addr, sizeof(addr), c->err);
+	if (ret == -ENOENT)
+		return 0; /* possible but never brought up: no notes to describe */
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes_size", cpu);
+	ret = read_line(path, size, sizeof(size), c->err);
+	if (ret)
+		return ret;
+	grown = realloc(c->facts->cpu_notes, (c->facts->nr_cpu_notes + 1) * sizeof(*grown));
+	if (!grown)
+		return error_set(c->err, -ENOMEM, "out of memory");
+	c->facts->cpu_notes = grown;
+	grown[c->facts->nr_cpu_notes].addr = strtoull(addr, NULL, 16);
+	grown[c->facts->nr_cpu_notes].size = strtoull(size, NULL, 10);
+	c->facts->nr_cpu_notes++;
+	return 0;
+}
+
+/* The VMCOREINFO note's text sits in /proc/kcore's notes, near its start. */
+static int read_vmcoreinfo(struct vmcoreinfo *info, struct error *err)
+{
+	size_t want = 65536, got = 0, need = 0, text_len;
+	uint8_t *buf = NULL;
+	const char *text;
+	int fd, ret;
+
+	fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_set(err, -errno, "/proc/kcore: %s (needed for VMCOREINFO)", strerror(errno));
+	for (;;) {
+		uint8_t *grown = realloc(buf, want);
+		ssize_t n;
+
+		if (!grown) {
+			ret = error_set(err, -ENOMEM, "out of memory");
+			break;
+		}
+		buf = grown;
+		n = pread(fd, buf + got, want - got, (off_t)got);
+		if (n < 0) {
+			ret = error_set(err, -errno, "/proc/kcore: %s", strerror(errno));
+			break;
+		}
+		got += (size_t)n;
+		ret = kcore_find_vmcoreinfo(buf, got, &text, &text_len, &need, err);
+		if (ret == 0)
+			ret = vmcoreinfo_parse(text, text_len, info, err);
+		if (ret != -EAGAIN)
+			break;
+		if (n == 0 || need > (16u << 20)) {
+			ret = error_set(err, -EINVAL, "/proc/kcore: notes end past what can be read");
+			break;
+		}
+		want = need;
+	}
+	close(fd);
+	free(buf);
+	return ret;
+}
+
+int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error *err)
+{
+	struct system_memory mem;
+	struct note_collector collector = { facts, err };
+	char line[256];
+	int ret;
+
+	memset(facts, 0, sizeof(*facts));
+	mem_ranges_init(&facts->ram);
+	mem_ranges_init(&facts->crash);
+	facts->machine = machine;
+	ret = read_system_memory(&mem, err);
+	if (ret)
+		return ret;
+	ret = mem_ranges_copy(&facts->ram, &mem.ram);
+	if (!ret)
+		ret = mem_ranges_copy(&facts->crash, &mem.crash);
+	if (!ret && mem.kernel_image.n) {
+		facts->kernel_start = mem.kernel_image.r[0].start;
+		facts->kernel_end = mem.kernel_image.r[mem.kernel_image.n - 1].end;
+	}
+	system_memory_free(&mem);
+	if (!ret)
+		ret = read_line("/sys/devices/system/cpu/possible", line, sizeof(line), err);
+	if (!ret) {
+		ret = for_each_listed_cpu(line, collect_cpu_note, &collector);
+		if (ret == -EINVAL)
+			error_set(err, ret, "/sys/devices/system/cpu/possible: cannot parse \"%s\"", line);
+	}
+	if (!ret)
+		ret = read_line("/sys/kernel/vmcoreinfo", line, sizeof(line), err);
+	if (!ret) {
+		char *end;
+
+		facts->vmcoreinfo.addr = strtoull(line, &end, 16);
+		facts->vmcoreinfo.size = strtoull(end, NULL, 16);
+		ret = read_vmcoreinfo(&facts->info, err);
+	}
+	return ret;
+}
+
+void crash_facts_free(struct crash_facts *facts)
+{
+	mem_ranges_free(&facts->ram);
+	mem_ranges_free(&facts->crash);
+	free(facts->cpu_notes);
+	facts->cpu_notes = NULL;
+	facts->nr_cpu_notes = 0;
 }
 
 int system_cmdline(char **cmdline, struct error *err)

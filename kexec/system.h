@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "crash_header.h"
 #include "error.h"
 #include "plan.h"
 
@@ -25,11 +26,17 @@ void file_release(struct file_data *file);
 
 /* Describes this machine: usable memory (from /proc/iomem when `native`,
  * falling back to the DTB's memory nodes when /proc/iomem hides its
- * addresses or the plan is for another machine), page size, fresh
- * entropy. */
-int system_describe(bool native, const void *dtb, struct system_desc *sys,
-		    struct error *err);
+ * addresses or the plan is for another machine; for a crash load, the
+ * crash regions only), page size, fresh entropy. */
+int system_describe(bool native, bool crash, const void *dtb,
+		    struct system_desc *sys, struct error *err);
 void system_desc_free(struct system_desc *sys);
+
+/* Everything the crash ELF core header needs, from /proc/iomem, the CPUs'
+ * crash_notes, /sys/kernel/vmcoreinfo and /proc/kcore's VMCOREINFO. */
+int system_crash_facts(uint16_t machine, struct crash_facts *facts,
+		       struct error *err);
+void crash_facts_free(struct crash_facts *facts);
 
 /* /proc/cmdline without its trailing newline (caller frees). */
 int system_cmdline(char **cmdline, struct error *err);

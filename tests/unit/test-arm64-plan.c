@@ -60,6 +60,32 @@ static void system_from_iomem(const char *name, struct system_desc *sys, uint64_
 	sys->kaslr_seed = 0x1122334455667788ull;
 }
 
+/* A crash load's view: the crash regions are all it may use. */
+static void system_for_crash(const char *name, struct system_desc *sys)
+{
+	struct system_memory mem;
+	struct error err;
+	size_t size;
+	char *text = read_fixture(fixtures, name, &size);
+
+	memset(sys, 0, sizeof(*sys));
+	mem_ranges_init(&sys->usable);
+	mem_ranges_init(&sys->crash);
+	system_memory_init(&mem);
+	if (iomem_parse(text, size, &mem, &err)) {
+		printf("Bail out! %s: %s\n", name, err.msg);
+		exit(1);
+	}
+	mem_ranges_copy(&sys->usable, &mem.crash);
+	mem_ranges_copy(&sys->crash, &mem.crash);
+	system_memory_free(&mem);
+	free(text);
+	sys->memory_source = name;
+	sys->page_size = 4096;
+	memset(sys->rng_seed, 0xa5, sizeof(sys->rng_seed));
+	sys->kaslr_seed = 0x1122334455667788ull;
+}
+
 static const struct plan_segment *find_segment(const struct plan *plan, const char *name)
 {
 	size_t i;
@@ -90,6 +116,8 @@ struct loaded {
 };
 
 static int corrupt_digest = -1;
+static const uint8_t *crash_header;
+static size_t crash_header_size;
 
 static void plan_load(struct loaded *out, const struct system_desc *sys,
 		      const uint8_t *kernel, size_t kernel_size,
@@ -109,6 +137,9 @@ static void plan_load(struct loaded *out, const struct system_desc *sys,
 		req.initrd = (struct input_file){ "initrd", initrd, initrd_size };
 	req.dtb = (struct input_file){ dtb_name, out->dtb_blob, out->dtb_size };
 	req.cmdline = cmdline;
+	req.crash = crash_header != NULL;
+	req.elfcorehdr = crash_header;
+	req.elfcorehdr_size = crash_header_size;
 	opts.uart = &uart;
 	out->ret = loader_plan(&arm64_backend, &req, sys, &opts, &out->plan, &out->err);
 }
@@ -402,6 +433,106 @@ static void test_real_qemu(const char *mode)
 	free(image);
 }
 
+/* Reads a /chosen property of <address size> pairs (2+2 cells). */
+static size_t read_pairs(const void *dtb, const char *name, uint64_t *out, size_t max)
+{
+	int len = 0, chosen = fdt_path_offset(dtb, "/chosen");
+	const uint8_t *p = fdt_getprop(dtb, chosen, name, &len);
+	size_t i, n = p && len > 0 ? (size_t)len / 16 : 0;
+
+	for (i = 0; i < n && i < max; i++) {
+		out[2 * i] = read_cells(p + 16 * i, 8);
+		out[2 * i + 1] = read_cells(p + 16 * i + 8, 8);
+	}
+	return n;
+}
+
+static void test_crash_qemu(void)
+{
+	static const uint8_t header[1000] = { 0x7f, 'E', 'L', 'F' };
+	struct system_desc sys;
+	struct loaded l;
+	const struct plan_segment *hdr, *dtb;
+	uint8_t *image = make_image(2 * MiB, 0, 0x1aa0000, 0xa);
+	uint8_t initrd_data[8192] = { 3 };
+	uint64_t pairs[4];
+	size_t i;
+
+	system_for_crash("crash/qemu-arm64/iomem.txt", &sys);
+	crash_header = header;
+	crash_header_size = sizeof(header);
+	plan_load(&l, &sys, image, 2 * MiB, initrd_data, sizeof(initrd_data),
+		  "qemu-virt-arm64/guest-fdt-el2.dtb", "console=ttyAMA0 cma=0");
+	crash_header = NULL;
+	CHECK_EQ("crash: plan succeeds", l.ret, 0);
+	hdr = find_segment(&l.plan, "elfcorehdr");
+	dtb = find_segment(&l.plan, "dtb");
+	if (l.ret || !hdr || !dtb) {
+		printf("# %s\n", l.err.msg);
+		goto out;
+	}
+	CHECK_EQ("crash: five segments (kernel, initrd, elfcorehdr, dtb, purgatory)", l.plan.nr_segments, 5);
+	for (i = 0; i < l.plan.nr_segments; i++)
+		CHECK("crash: every segment inside the Crash kernel region (0x6ac00000-0x7abfffff)",
+		      l.plan.segments[i].mem >= 0x6ac00000 &&
+		      l.plan.segments[i].mem + l.plan.segments[i].memsz <= 0x7ac00000);
+	CHECK("crash: kernel 2 MiB aligned", find_segment(&l.plan, "kernel")->mem % (2 * MiB) == 0);
+	CHECK("crash: elfcorehdr carries the header bytes", hdr->bufsz == sizeof(header) &&
+	      memcmp(hdr->buf, header, 4) == 0);
+	CHECK_EQ("crash: linux,elfcorehdr is one pair", read_pairs(dtb->buf, "linux,elfcorehdr", pairs, 2), 1);
+	CHECK("crash: linux,elfcorehdr = <segment address, header size>",
+	      pairs[0] == hdr->mem && pairs[1] == sizeof(header));
+	CHECK_EQ("crash: one usable range", read_pairs(dtb->buf, "linux,usable-memory-range", pairs, 2), 1);
+	CHECK("crash: usable range is the crash region", pairs[0] == 0x6ac00000 && pairs[1] == 0x10000000);
+	{
+		int chosen = fdt_path_offset(dtb->buf, "/chosen");
+
+		CHECK("crash: no rng-seed (a seed frozen at load time is not fresh)",
+		      !fdt_getprop(dtb->buf, chosen, "rng-seed", NULL));
+		CHECK("crash: no kaslr-seed", !fdt_getprop(dtb->buf, chosen, "kaslr-seed", NULL));
+		CHECK("crash: initrd properties point at the crash initrd",
+		      fdt_getprop(dtb->buf, chosen, "linux,initrd-start", NULL) != NULL);
+	}
+	CHECK_EQ("crash: the purgatory verifies the crash segments", l.plan.purgatory_flags & 1, 1);
+out:
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
+/* Two crash regions (crashkernel=X,high plus its low part): all of them
+ * are usable by the crash kernel, the low one written last. */
+static void test_crash_two_regions(void)
+{
+	static const uint8_t header[512] = { 0x7f, 'E', 'L', 'F' };
+	struct system_desc sys;
+	struct loaded l;
+	const struct plan_segment *dtb;
+	uint8_t *image = make_image(1 * MiB, 0, 30 * MiB, 0xa);
+	uint64_t pairs[6];
+	size_t i;
+
+	system_for_crash("iomem/server.txt", &sys);
+	crash_header = header;
+	crash_header_size = sizeof(header);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/two-bank.dtb", "x");
+	crash_header = NULL;
+	CHECK_EQ("two crash regions: plan succeeds", l.ret, 0);
+	dtb = find_segment(&l.plan, "dtb");
+	if (!l.ret && dtb) {
+		CHECK_EQ("two crash regions: two usable ranges", read_pairs(dtb->buf, "linux,usable-memory-range", pairs, 3), 2);
+		CHECK("two crash regions: high range first", pairs[0] == 0x7fa000000ull && pairs[1] == 0x4000000);
+		CHECK("two crash regions: low range last", pairs[2] == 0x9f800000 && pairs[3] == 0x20000000);
+		for (i = 0; i < l.plan.nr_segments; i++)
+			CHECK("two crash regions: segment inside a crash region",
+			      mem_ranges_contains(&sys.crash, l.plan.segments[i].mem,
+						  l.plan.segments[i].mem + l.plan.segments[i].memsz));
+	}
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
+}
+
 /* The test hook that lets the end-to-end test watch the purgatory halt:
  * exactly the named digest is wrong, the others stay right. */
 static void test_corrupt_digest_hook(void)
@@ -441,6 +572,8 @@ int main(int argc, char **argv)
 	test_corrupt_digest_hook();
 	test_real_qemu("el2");
 	test_real_qemu("el1");
+	test_crash_qemu();
+	test_crash_two_regions();
 	test_qemu_virt();
 	test_purgatory_params();
 	test_server_layout();

@@ -69,6 +69,9 @@ int main(void)
 	CHECK_EQ("nothing to do rejected", PARSE(&o, &err, "-d"), -EINVAL);
 	CHECK_EQ("--arch without --dry-run rejected", PARSE(&o, &err, "--arch=arm64", "-l", "K"), -EINVAL);
 	CHECK_EQ("--dry-run without a load rejected", PARSE(&o, &err, "--dry-run", "-e"), -EINVAL);
-	CHECK_EQ("-p load not yet supported", PARSE(&o, &err, "-p", "K"), -ENOTSUP);
+	CHECK_EQ("-p KERNEL parses", PARSE(&o, &err, "-p", "K", "--reuse-cmdline"), 0);
+	CHECK("-p KERNEL is a crash load", o.action == ACTION_LOAD && o.crash && o.reuse_cmdline);
+	CHECK_EQ("-p with -e rejected", PARSE(&o, &err, "-p", "K", "-e"), -EINVAL);
+	CHECK_EQ("-p with -f rejected", PARSE(&o, &err, "-p", "-f", "K"), -EINVAL);
 	return check_status();
 }
