@@ -83,7 +83,9 @@ void purgatory_main(void)
 	if (params->flags & PURGATORY_VERBOSE) {
 		console_puts(&con, "kexec purgatory: ");
 		console_put_dec(&con, count);
-		console_puts(&con, " segments verified\n");
+		console_puts(&con, " segments verified (");
+		console_puts(&con, purgatory_hash_engine());
+		console_puts(&con, ")\n");
 	}
 }
 

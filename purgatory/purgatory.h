@@ -5,6 +5,9 @@
 /* Shared C: verify every segment; returns only when they all match. */
 void purgatory_main(void);
 
+/* Architecture code: what computes the hashes, for the verbose report. */
+const char *purgatory_hash_engine(void);
+
 /* Entry code: stop this CPU for good (no exception, no jump). */
 void purgatory_halt(void) __attribute__((noreturn));
 

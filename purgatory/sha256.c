@@ -87,6 +87,14 @@ static void sha256_block(uint32_t state[8], const uint8_t *block)
 	state[7] += h;
 }
 
+static void sha256_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks)
+{
+	size_t done = sha256_arch_blocks(state, data, nblocks);
+
+	for (; done < nblocks; done++)
+		sha256_block(state, data + done * SHA256_BLOCK_SIZE);
+}
+
 void sha256_init(struct sha256_ctx *ctx)
 {
 	ctx->state[0] = 0x6a09e667;
@@ -117,9 +125,15 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 		ctx->used = 0;
 	}
 	/* Whole blocks straight from the input: the byte loads in
-	 * sha256_block make its alignment irrelevant. */
-	for (; len >= SHA256_BLOCK_SIZE; len -= SHA256_BLOCK_SIZE, p += SHA256_BLOCK_SIZE)
-		sha256_block(ctx->state, p);
+	 * sha256_block (and the byte-element loads of the instructions)
+	 * make its alignment irrelevant. */
+	if (len >= SHA256_BLOCK_SIZE) {
+		size_t n = len / SHA256_BLOCK_SIZE;
+
+		sha256_blocks(ctx->state, p, n);
+		p += n * SHA256_BLOCK_SIZE;
+		len -= n * SHA256_BLOCK_SIZE;
+	}
 	while (len) {
 		ctx->block[ctx->used++] = *p++;
 		len--;
