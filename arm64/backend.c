@@ -5,6 +5,7 @@
 
 #include "arch.h"
 #include "dtb.h"
+#include "idmap.h"
 #include "image.h"
 
 #define KEXEC_ARCH_AARCH64 (183u << 16)
@@ -162,6 +163,47 @@ static int arm64_plan_kernel(const struct load_request *req,
 	return 0;
 }
 
+/* The purgatory's identity map: every planned segment and the purgatory
+ * itself as Normal memory, the UART it reports on as Device. */
+static size_t idmap_regions(const struct plan *plan, uint64_t purgatory_addr,
+			    uint64_t purgatory_size, const struct uart_info *uart,
+			    struct idmap_region *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->nr_segments; i++)
+		r[n++] = (struct idmap_region){ plan->segments[i].mem,
+						plan->segments[i].mem + plan->segments[i].memsz, false };
+	r[n++] = (struct idmap_region){ purgatory_addr, purgatory_addr + purgatory_size, false };
+	if (uart && uart->kind != UART_NONE) {
+		uint64_t page = uart->addr & ~(uint64_t)(IDMAP_PAGE - 1);
+
+		r[n++] = (struct idmap_region){ page, page + IDMAP_PAGE, true };
+	}
+	return n;
+}
+
+static size_t arm64_idmap_bound(const struct plan *plan, uint64_t purgatory_size,
+				const struct uart_info *uart)
+{
+	struct idmap_region r[PLAN_MAX_SEGMENTS + 2];
+
+	/* The purgatory's address is not known yet: a region of its size at
+	 * the worst alignment bounds the tables it can need. */
+	return arm64_idmap_pages_bound(r, idmap_regions(plan, IDMAP_PAGE, purgatory_size, uart, r));
+}
+
+static int arm64_idmap_make(const struct plan *plan, uint64_t purgatory_addr,
+			    uint64_t purgatory_size, const struct uart_info *uart,
+			    uint64_t tables_addr, uint8_t *tables, size_t pages,
+			    size_t *used, struct error *err)
+{
+	struct idmap_region r[PLAN_MAX_SEGMENTS + 2];
+	size_t n = idmap_regions(plan, purgatory_addr, purgatory_size, uart, r);
+
+	return arm64_idmap_build(r, n, tables_addr, tables, pages, used, err);
+}
+
 const struct arch_backend arm64_backend = {
 	.name = "arm64",
 	.machines = { "aarch64", "arm64" },
@@ -170,4 +212,6 @@ const struct arch_backend arm64_backend = {
 	.purgatory = purgatory_arm64_image,
 	.purgatory_end = purgatory_arm64_image_end,
 	.plan_kernel = arm64_plan_kernel,
+	.idmap_bound = arm64_idmap_bound,
+	.idmap_build = arm64_idmap_make,
 };

@@ -47,7 +47,9 @@ purgatory_entry:
 	mov	sp, x0
 
 	bl	cpu_setup
+	bl	mmu_on
 	bl	purgatory_main
+	bl	mmu_off
 	bl	cpu_restore
 
 	/* booting.rst: x0 = DTB, x1 = x2 = x3 = 0 (the loader wrote them). */

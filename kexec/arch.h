@@ -27,6 +27,7 @@ struct kernel_file {
 	const uint8_t *data;     /* the payload: an arm64 Image, a zImage, ... */
 	size_t size;
 	char chain[192];         /* how it was found: "uImage -> gzip -> zImage" */
+	int format;              /* what data is: an enum file_format (format.h) */
 	bool has_load_addr;      /* a container (uImage) said where it goes */
 	uint64_t load_addr;
 	uint64_t entry_addr;
@@ -42,6 +43,11 @@ struct load_request {
 	bool crash;
 	const uint8_t *elfcorehdr;
 	size_t elfcorehdr_size;
+	/* arm --atags: the running kernel's ATAG list (/proc/atags); the next
+	 * kernel boots with it instead of `dtb`.  data NULL: boot with `dtb`. */
+	struct input_file atags;
+	bool has_machine_type;      /* --machine-type: r1 for an ATAG boot */
+	uint32_t machine_type;
 };
 
 struct system_desc {
@@ -56,17 +62,33 @@ struct system_desc {
 
 struct arch_backend {
 	const char *name;             /* "arm64" */
-	const char *machines[4];      /* uname -m values it serves */
+	const char *machines[8];      /* uname -m values it serves */
 	uint32_t kexec_arch;          /* KEXEC_ARCH_*, for kexec_load's flags */
 	uint16_t elf_machine;         /* EM_*, for the crash ELF core header */
 	const uint8_t *purgatory;     /* the embedded purgatory image, */
 	const uint8_t *purgatory_end; /* up to here */
+	/* First physical address the purgatory cannot reach with the MMU off
+	 * (arm: 4 GiB, even with LPAE); 0: no limit. */
+	uint64_t addressable_end;
+	bool accepts_atags;           /* can boot a kernel with ATAGs */
 	int (*plan_kernel)(const struct load_request *req,
 			   const struct system_desc *sys, struct plan *plan,
 			   struct error *err);
+	/* Optional: translation tables that let the purgatory hash with the
+	 * MMU and caches on.  `bound` gives an upper bound of 4 KiB pages for
+	 * the plan's segments, a purgatory of `purgatory_size` bytes and the
+	 * UART; `build` writes them for a purgatory at `purgatory_addr` and
+	 * tables at `tables_addr`, returning the pages used. */
+	size_t (*idmap_bound)(const struct plan *plan, uint64_t purgatory_size,
+			      const struct uart_info *uart);
+	int (*idmap_build)(const struct plan *plan, uint64_t purgatory_addr,
+			   uint64_t purgatory_size, const struct uart_info *uart,
+			   uint64_t tables_addr, uint8_t *tables, size_t pages,
+			   size_t *used, struct error *err);
 };
 
 extern const struct arch_backend arm64_backend;
+extern const struct arch_backend arm_backend;
 
 /* The backend named `name` (NULL: the one for this machine's uname -m). */
 const struct arch_backend *arch_backend_find(const char *name);

@@ -23,28 +23,40 @@ enum file_format {
 	FORMAT_LZMA,
 	FORMAT_CPIO,          /* an initramfs, uncompressed */
 	FORMAT_FDT,
+	FORMAT_ARM_IMAGE,     /* a flat 32-bit ARM Image: no magic, so never
+				 detected, only produced (from an ELF vmlinux) */
 };
 
 /* Largest decompressed or unwrapped kernel accepted: a size past this is an
  * error, never an allocation of whatever a header claims. */
 #define FORMAT_MAX_UNPACKED (256u << 20)
+/* Containers and compression around a kernel, at most: real kernels have
+ * two (a uImage holding a gzip stream); more is a crafted file. */
+#define FORMAT_MAX_DEPTH 4
+/* How much of a compressed stream is decompressed to see what it holds
+ * (a kernel given as --initrd, an initramfs given as the kernel). */
+#define FORMAT_PEEK_SIZE 4096
 
 enum file_format format_detect(const uint8_t *data, size_t size);
 const char *format_name(enum file_format format);
 
 /* Follows containers and compression from the file's bytes down to a
- * payload that is neither (an Image, a zImage, or something unknown, which
- * the backend then rejects with its own message).  On success *kernel
- * describes the payload; `*owned` is a buffer to free afterwards (NULL when
- * the payload points into `data`).  Errors name `path` and the layer:
+ * payload that is neither (an Image, a zImage, a flat ARM Image from an
+ * ELF, or something unknown, which the backend then rejects with its own
+ * message), at most FORMAT_MAX_DEPTH layers deep, each at most
+ * FORMAT_MAX_UNPACKED bytes.  On success *kernel describes the payload
+ * (kernel->chain: "zboot(zstd) -> Image"; a uImage's load and entry
+ * addresses); `*owned` is a buffer to free afterwards (NULL when the
+ * payload points into `data`).  Errors name `path` and the layer:
  * "vmlinuz.efi: zboot: payload size 0x... past the end of the file". */
 int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
 			 struct kernel_file *kernel, void **owned,
 			 struct error *err);
 
 /* An initrd is passed through as given, but a file that is plainly a kernel
- * (any kernel format, or a compressed kernel) is refused with a message
- * saying so. */
+ * (any kernel format, or a compressed stream whose first
+ * FORMAT_PEEK_SIZE decompressed bytes are one) or a device tree is refused
+ * with a message saying so. */
 int format_check_initrd(const uint8_t *data, size_t size, const char *path,
 			struct error *err);
 

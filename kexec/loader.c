@@ -5,9 +5,42 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "params.h"
 #include "purgatory_image.h"
+
+/* Appends the backend's identity map to the purgatory's copy (which grows
+ * to cover its bss and stack too, as zeros) and tells the purgatory where
+ * it is.  A map that cannot be made (memory past what the tables reach)
+ * only costs speed: the purgatory then hashes uncached. */
+static int add_idmap(const struct arch_backend *arch, struct plan *plan,
+		     const struct load_options *opts, uint64_t addr, uint64_t code_size,
+		     size_t table_pages, uint8_t **purgatory,
+		     const struct purgatory_layout *layout, size_t *bufsz,
+		     struct error *err)
+{
+	struct error why = { { 0 } };
+	size_t used = 0, bytes = (size_t)code_size + table_pages * 4096;
+	uint8_t *grown = realloc(*purgatory, bytes);
+
+	if (!grown) {
+		free(*purgatory);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	*purgatory = grown;
+	memset(grown + *bufsz, 0, bytes - *bufsz);
+	if (arch->idmap_build(plan, addr, code_size, opts->uart, addr + code_size,
+			      grown + code_size, table_pages, &used, &why)) {
+		plan_note(plan, "purgatory hashes with the MMU off: %s", why.msg);
+		return 0;
+	}
+	purgatory_image_set_idmap(grown, layout, addr + code_size, (uint64_t)used * 4096);
+	*bufsz = (size_t)code_size + used * 4096;
+	plan_note(plan, "purgatory hashes with the MMU and caches on (identity map: %zu pages)",
+		  used);
+	return 0;
+}
 
 int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 		const struct system_desc *sys, const struct load_options *opts,
@@ -16,18 +49,24 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	const size_t blob_size = (size_t)(arch->purgatory_end - arch->purgatory);
 	struct purgatory_layout layout;
 	uint8_t *purgatory = NULL;
-	uint64_t addr;
+	uint64_t addr, code_size;
+	size_t table_pages = 0, bufsz = blob_size;
 	int ret;
 
 	plan_init(plan, sys->page_size);
 	if (req->kernel.chain[0])
-		plan_note(plan, "kernel file: %s", req->kernel.chain);
+		/* With the backend's own note (text_offset, image_size), this
+		 * says what was loaded: "zboot(zstd) -> Image, 27 MiB". */
+		plan_note(plan, "kernel file: %s, %zu %s", req->kernel.chain,
+			  req->kernel.size >= (10u << 20) ? req->kernel.size >> 20 : req->kernel.size >> 10,
+			  req->kernel.size >= (10u << 20) ? "MiB" : "KiB");
 	ret = arch->plan_kernel(req, sys, plan, err);
 	if (ret)
 		return ret;
 	plan_hash_segments(plan);
-	plan->purgatory_flags = (opts->verify ? PURGATORY_VERIFY : 0) |
-				(opts->verbose_purgatory ? PURGATORY_VERBOSE : 0);
+	plan->purgatory_flags |= (opts->verify ? PURGATORY_VERIFY : 0) |
+				 (opts->verbose_purgatory ? PURGATORY_VERBOSE : 0) |
+				 (opts->portable_hash ? PURGATORY_PORTABLE_HASH : 0);
 
 	ret = purgatory_image_fill(arch->purgatory, blob_size, plan, opts->uart,
 				   &purgatory, &layout, err);
@@ -40,18 +79,30 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 		plan_note(plan, "TEST HOOK: the digest of segment %d is deliberately wrong",
 			  opts->corrupt_digest);
 	}
-	if (plan_find_space(plan, &sys->usable, layout.mem_size, plan->page_size, 0,
-			    UINT64_MAX, &addr)) {
+	/* Room for identity-map tables after the purgatory's own memory, when
+	 * the backend can make them and there is something to hash. */
+	code_size = (layout.mem_size + 4095) & ~(uint64_t)4095;
+	if (arch->idmap_bound && opts->verify && !opts->uncached_hash)
+		table_pages = arch->idmap_bound(plan, code_size, opts->uart);
+	if (plan_find_space(plan, &sys->usable, code_size + table_pages * 4096, plan->page_size, 0,
+			    arch->addressable_end ? arch->addressable_end - 1 : UINT64_MAX,
+			    &addr)) {
 		free(purgatory);
-		return error_set(err, -ENOSPC, "no room for the purgatory (%u bytes)",
-				 layout.mem_size);
+		return error_set(err, -ENOSPC, "no room for the purgatory (%" PRIu64 " bytes)",
+				 code_size + table_pages * 4096);
 	}
-	ret = plan_add_segment(plan, "purgatory", "built in", purgatory, blob_size,
-			       addr, layout.mem_size, purgatory, err);
+	if (table_pages) {
+		ret = add_idmap(arch, plan, opts, addr, code_size, table_pages, &purgatory,
+				&layout, &bufsz, err);
+		if (ret)
+			return ret;
+	}
+	ret = plan_add_segment(plan, "purgatory", "built in", purgatory, bufsz,
+			       addr, code_size + table_pages * 4096, purgatory, err);
 	if (ret)
 		return ret;
 	/* Hashed for the printed plan only: the purgatory cannot check itself. */
-	sha256(purgatory, blob_size, plan->segments[plan->nr_segments - 1].sha256);
+	sha256(purgatory, bufsz, plan->segments[plan->nr_segments - 1].sha256);
 	plan->entry = addr;
 	return 0;
 }

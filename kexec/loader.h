@@ -17,6 +17,10 @@ struct load_options {
 	/* Test hook: record a wrong digest for this segment index (-1: none)
 	 * so that a test can watch the purgatory refuse to boot. */
 	int corrupt_digest;
+	/* Test knobs, so one CPU can exercise every path of the purgatory:
+	 * hash with the portable code, or with the MMU and caches off. */
+	bool portable_hash;
+	bool uncached_hash;
 };
 
 int loader_plan(const struct arch_backend *arch, const struct load_request *req,

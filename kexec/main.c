@@ -22,6 +22,8 @@
 #define KERNEL_LIMIT (512u << 20)
 #define INITRD_LIMIT (2048u << 20)
 #define RUNNING_DTB "/sys/firmware/fdt"
+#define RUNNING_ATAGS "/proc/atags"
+#define ATAGS_LIMIT (64u << 10)
 
 static int report(const struct error *err)
 {
@@ -46,7 +48,7 @@ static const struct arch_backend *pick_backend(const struct options *opts,
 	}
 	chosen = arch_backend_find(opts->arch);
 	if (!chosen)
-		error_set(err, -EINVAL, "--arch=%s: unknown architecture (known: arm64)", opts->arch);
+		error_set(err, -EINVAL, "--arch=%s: unknown architecture (known: arm64, arm)", opts->arch);
 	*native = chosen && chosen == here;
 	return chosen;
 }
@@ -80,7 +82,7 @@ static int parse_serial(const char *spec, struct uart_info *uart, struct error *
 }
 
 struct load_inputs {
-	struct file_data kernel, initrd, dtb;
+	struct file_data kernel, initrd, dtb, atags;
 	void *kernel_unpacked;
 	char *cmdline;
 };
@@ -90,6 +92,7 @@ static void load_inputs_release(struct load_inputs *in)
 	file_release(&in->kernel);
 	file_release(&in->initrd);
 	file_release(&in->dtb);
+	file_release(&in->atags);
 	free(in->kernel_unpacked);
 	free(in->cmdline);
 }
@@ -159,7 +162,17 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
 	if (!ret && opts->initrd)
 		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
-	if (!ret) {
+	if (!ret && opts->atags) {
+		/* The ATAG list replaces the device tree: none is read. */
+		if (!arch->accepts_atags)
+			ret = error_set(&err, -EINVAL, "--atags: %s kernels boot with a device tree only",
+					arch->name);
+		else
+			ret = file_load(RUNNING_ATAGS, ATAGS_LIMIT, &in.atags, &err);
+		if (ret == -ENOENT)
+			error_set(&err, ret, "%s: not present: this kernel was not booted with ATAGs, or was built without CONFIG_ATAGS_PROC",
+				  RUNNING_ATAGS);
+	} else if (!ret) {
 		ret = file_load(dtb_path, DTB_MAX_SIZE, &in.dtb, &err);
 		if (ret == -EACCES && !opts->dtb)
 			error_set(&err, ret, "%s: permission denied: reading the running device tree needs root; pass one with --dtb=FILE",
@@ -168,7 +181,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 			error_set(&err, ret, "%s: not present (ACPI-only boot?); pass a device tree with --dtb=FILE",
 				  RUNNING_DTB);
 	}
-	if (!ret)
+	if (!ret && !opts->atags)
 		ret = dtb_check(in.dtb.data, in.dtb.size, dtb_path, &err);
 	if (!ret)
 		ret = build_cmdline(opts, &in.cmdline, &err);
@@ -178,20 +191,27 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		ret = build_crash_header(arch, &req, &err);
 	if (!ret && opts->serial)
 		ret = parse_serial(opts->serial, &uart, &err);
-	else if (!ret && dtb_stdout_uart(in.dtb.data, &uart) != 0)
+	else if (!ret && (!in.dtb.data || dtb_stdout_uart(in.dtb.data, &uart) != 0))
 		memset(&uart, 0, sizeof(uart));
 	if (ret)
 		goto out;
 
 	if (opts->initrd)
 		req.initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
-	req.dtb = (struct input_file){ dtb_path, in.dtb.data, in.dtb.size };
+	if (opts->atags)
+		req.atags = (struct input_file){ RUNNING_ATAGS, in.atags.data, in.atags.size };
+	else
+		req.dtb = (struct input_file){ dtb_path, in.dtb.data, in.dtb.size };
+	req.has_machine_type = opts->has_machine_type;
+	req.machine_type = opts->machine_type;
 	req.cmdline = in.cmdline;
 	lopts.verify = !opts->no_checks;
 	lopts.verbose_purgatory = opts->debug;
 	lopts.uart = &uart;
 	lopts.corrupt_digest = getenv("KEXEC_TEST_CORRUPT_DIGEST")
 				       ? atoi(getenv("KEXEC_TEST_CORRUPT_DIGEST")) : -1;
+	lopts.portable_hash = getenv("KEXEC_SHA256_PORTABLE") != NULL;
+	lopts.uncached_hash = getenv("KEXEC_PURGATORY_UNCACHED") != NULL;
 
 	ret = loader_plan(arch, &req, &sys, &lopts, &plan, &err);
 	if (ret)

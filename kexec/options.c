@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -14,6 +15,8 @@ enum {
 	OPT_DRY_RUN,
 	OPT_SERIAL,
 	OPT_ARCH,
+	OPT_ATAGS,
+	OPT_MACHINE_TYPE,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +44,8 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "atags", no_argument, NULL, OPT_ATAGS },
+	{ "machine-type", required_argument, NULL, OPT_MACHINE_TYPE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -70,12 +75,16 @@ void options_usage(FILE *out)
 	      "      --append=TEXT        appended to the command line\n"
 	      "      --reuse-cmdline      start from this kernel's /proc/cmdline\n"
 	      "      --dtb=FILE           device tree to pass instead of /sys/firmware/fdt\n"
+	      "      --atags              arm: pass this kernel's /proc/atags (with the new\n"
+	      "                           command line and initrd) instead of a device tree\n"
+	      "      --machine-type=N     arm, with --atags: r1 for the next kernel (default:\n"
+	      "                           the running kernel's machine type)\n"
 	      "      --serial=KIND,ADDR   where the purgatory reports a failed check:\n"
 	      "                           pl011,ADDR or ns16550,ADDR[,SHIFT[,WIDTH]], or none\n"
 	      "                           (default: the DTB's stdout-path)\n"
 	      "  -i, --no-checks          skip the purgatory's SHA-256 checks\n"
 	      "      --dry-run            plan everything, print it, load nothing\n"
-	      "      --arch=NAME          plan for NAME (arm64) instead of this machine;\n"
+	      "      --arch=NAME          plan for NAME (arm64, arm) instead of this machine;\n"
 	      "                           only with --dry-run\n"
 	      "  -d, --debug              print the plan while loading\n"
 	      "\n"
@@ -85,6 +94,22 @@ void options_usage(FILE *out)
 	      "  -c, --kexec-syscall      use kexec_load(2) (the default and only way)\n"
 	      "  -a, --kexec-syscall-auto the same\n",
 	      out);
+}
+
+static int parse_machine_type(const char *text, struct options *opts, struct error *err)
+{
+	unsigned long long value;
+	char *end;
+
+	errno = 0;
+	value = strtoull(text, &end, 0);
+	/* 0xffffffff in r1 means "a device tree", never a machine. */
+	if (errno || end == text || *end || text[0] == '-' || value >= 0xffffffffull)
+		return error_set(err, -EINVAL, "--machine-type=%s: expected a machine number (decimal or 0x hex) below 0xffffffff",
+				 text);
+	opts->has_machine_type = true;
+	opts->machine_type = (uint32_t)value;
+	return 0;
 }
 
 static int set_action(struct options *opts, enum kexec_action action,
@@ -130,6 +155,12 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 		case OPT_DRY_RUN: opts->dry_run = true; break;
 		case OPT_SERIAL: opts->serial = optarg; break;
 		case OPT_ARCH: opts->arch = optarg; break;
+		case OPT_ATAGS: opts->atags = true; break;
+		case OPT_MACHINE_TYPE:
+			ret = parse_machine_type(optarg, opts, err);
+			if (ret)
+				return ret;
+			break;
 		case ':':
 			return error_set(err, -EINVAL, "option '%s' needs a value (see kexec --help)",
 					 argv[optind - 1]);
@@ -183,6 +214,10 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 	}
 	if (opts->crash && opts->action == ACTION_LOAD_EXEC)
 		return error_set(err, -EINVAL, "-p cannot be combined with -e or -f");
+	if (opts->atags && opts->dtb)
+		return error_set(err, -EINVAL, "--atags and --dtb exclude each other: the next kernel gets an ATAG list or a device tree");
+	if (opts->has_machine_type && !opts->atags)
+		return error_set(err, -EINVAL, "--machine-type goes with --atags (with a device tree, r1 is always 0xffffffff)");
 	if (opts->arch && !opts->dry_run)
 		return error_set(err, -EINVAL, "--arch=%s only plans: add --dry-run", opts->arch);
 	if (opts->dry_run && opts->action != ACTION_LOAD && opts->action != ACTION_LOAD_EXEC &&

@@ -3,6 +3,7 @@
 #define KEXEC_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <stdio.h>
 
@@ -36,6 +37,9 @@ struct options {
 	const char *append;       /* --append: appended */
 	const char *serial;       /* --serial=KIND,ADDR[,SHIFT[,WIDTH]] or "none" */
 	const char *arch;         /* --arch: plan for another machine (dry runs) */
+	bool atags;               /* --atags: boot with /proc/atags, not a DTB (arm) */
+	bool has_machine_type;    /* --machine-type=N given (with --atags) */
+	uint32_t machine_type;
 };
 
 /* Parses argv into *opts.  Returns 0, or a negative errno with a message

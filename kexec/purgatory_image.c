@@ -74,3 +74,12 @@ int purgatory_image_fill(const uint8_t *image, size_t size,
 	fill_params(*copy + layout->params_offset, plan, uart);
 	return 0;
 }
+
+void purgatory_image_set_idmap(uint8_t *copy, const struct purgatory_layout *layout,
+			       uint64_t ttbr0, uint64_t size)
+{
+	uint8_t *p = copy + layout->params_offset;
+
+	put_le64(p + offsetof(struct purgatory_params, idmap_ttbr0), ttbr0);
+	put_le64(p + offsetof(struct purgatory_params, idmap_size), size);
+}

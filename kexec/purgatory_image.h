@@ -29,4 +29,8 @@ int purgatory_image_fill(const uint8_t *image, size_t size,
 			 uint8_t **copy, struct purgatory_layout *layout,
 			 struct error *err);
 
+/* Tells the purgatory where its identity-map tables are (see params.h). */
+void purgatory_image_set_idmap(uint8_t *copy, const struct purgatory_layout *layout,
+			       uint64_t ttbr0, uint64_t size);
+
 #endif

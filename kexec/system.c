@@ -218,6 +218,9 @@ int system_describe(bool native, bool crash, const void *dtb,
 	}
 	if (native)
 		ret = memory_from_iomem(sys, false, &iomem_err);
+	if (ret && !dtb)
+		return error_set(err, ret, "no memory map: %s; and no device tree to fall back on (an ATAG boot plans from /proc/iomem, as root)",
+				 iomem_err.msg[0] ? iomem_err.msg : "/proc/iomem not read");
 	if (ret) {
 		ret = memory_from_dtb(dtb, sys, err);
 		if (ret && native)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build check for a purgatory image: its code may use FP/SIMD registers only
+# Build check for a purgatory image: no GOT, PLT or relocation sections (they
+# hold absolute addresses nothing would fix up); its code may use FP/SIMD registers only
 # in the functions named (which run after the entry code has untrapped
 # FP/SIMD for the current exception level), and never DC ZVA (which faults
 # on the Device memory an MMU-off purgatory runs on).
@@ -10,6 +11,12 @@ objdump=$1
 elf=$2
 shift 2
 allowed=" $* "
+
+if "$objdump" -h "$elf" | grep -Eq ' \.(got|plt|rela?)([. ]|$)'; then
+	"$objdump" -h "$elf" | grep -E ' \.(got|plt|rela?)([. ]|$)' >&2
+	echo "$elf: has GOT/PLT/relocation sections: an extern declared without hidden visibility?" >&2
+	exit 1
+fi
 
 "$objdump" -d --no-show-raw-insn "$elf" | awk -v allowed="$allowed" '
 	/^[0-9a-f]+ <[^>]+>:$/ {

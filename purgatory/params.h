@@ -25,6 +25,12 @@ struct purgatory_header {
 enum purgatory_flags {
 	PURGATORY_VERIFY = 1u << 0,  /* hash every segment before the jump */
 	PURGATORY_VERBOSE = 1u << 1, /* say so on the console when it passes */
+	/* arm: hand the next kernel the r1 the old one entered us with (its
+	 * machine type: what an ATAG boot needs, and all the kernel tells). */
+	PURGATORY_KEEP_R1 = 1u << 2,
+	/* Hash with the portable code even where the CPU has SHA-256
+	 * instructions: keeps the fallback tested on any CPU. */
+	PURGATORY_PORTABLE_HASH = 1u << 3,
 };
 
 enum purgatory_uart {
@@ -49,6 +55,12 @@ struct purgatory_params {
 	uint32_t uart_reg_shift;
 	uint32_t uart_io_width;
 	uint32_t reserved;
+	/* arm64: translation tables (built by the loader, inside the
+	 * purgatory's segment) identity-mapping every segment as Normal
+	 * cacheable memory and the UART as Device, so the hash can run with
+	 * the MMU and D-cache on.  0: hash with the MMU off. */
+	uint64_t idmap_ttbr0;
+	uint64_t idmap_size;
 	struct purgatory_segment segments[PURGATORY_MAX_SEGMENTS];
 };
 

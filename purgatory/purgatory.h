@@ -2,6 +2,12 @@
 #ifndef PURGATORY_PURGATORY_H
 #define PURGATORY_PURGATORY_H
 
+#include "params.h"
+
+/* The parameter block (purgatory.c).  Hidden: an extern of default
+ * visibility would be reached through a GOT entry, an absolute address. */
+extern struct purgatory_params purgatory_params __attribute__((visibility("hidden")));
+
 /* Shared C: verify every segment; returns only when they all match. */
 void purgatory_main(void);
 

@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
-# Cross-builds a fully static arm64 `kexec` for the QEMU tests (and for
-# anyone who wants one for an initramfs).  The static libraries come from
-# Debian's arm64 -dev packages, downloaded and unpacked into a private
-# sysroot rather than installed: multiarch -dev packages refuse to
-# co-install when host and foreign versions differ.
+# Cross-builds a fully static arm64 (default) or armhf `kexec` for the QEMU
+# tests (and for anyone who wants one for an initramfs).  The static
+# libraries come from Debian's -dev packages for that architecture,
+# downloaded and unpacked into a private sysroot rather than installed:
+# multiarch -dev packages refuse to co-install when host and foreign
+# versions differ.
 #
-# usage: tests/build-static-kexec.sh [BUILD_DIR]     (prints the binary's path)
+# usage: tests/build-static-kexec.sh [--arch arm64|armhf] [BUILD_DIR]
+#        (prints the binary's path; BUILD_DIR defaults to build-ARCH)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build-arm64}
+arch=arm64
+if [ "${1:-}" = --arch ]; then
+	arch=${2:-}
+	shift 2 || true
+fi
+case $arch in
+arm64) triplet=aarch64-linux-gnu ;;
+armhf) triplet=arm-linux-gnueabihf ;;
+*) echo "build-static-kexec: --arch must be arm64 or armhf" >&2; exit 1 ;;
+esac
+build=${1:-$top/build-$arch}
 cache=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache}
-sysroot=$cache/sysroot-arm64
-packages=(libfdt-dev libfdt1 zlib1g-dev libelf-dev)
+sysroot=$cache/sysroot-$arch
+packages=(libfdt-dev libfdt1 zlib1g-dev libelf-dev libzstd-dev liblzma-dev)
 
-E2E_PROG=build-static-kexec
+E2E_PROG='build-static-kexec' # read by lib.sh
 . "$top/tests/e2e/lib.sh"
 
 if [ ! -f "$sysroot/.complete" ]; then
-	for p in "${packages[@]}"; do e2e_arm64_visible "$p"; done
-	rm -rf "$sysroot" "$cache/debs-arm64"
+	for p in "${packages[@]}"; do e2e_arch_visible "$arch" "$p"; done
+	rm -rf "$sysroot" "$cache/debs-$arch"
 	mkdir -p "$sysroot"
-	e2e_download "$cache/debs-arm64" "${packages[@]/%/:arm64}"
-	for deb in "$cache"/debs-arm64/*.deb; do
+	e2e_download "$cache/debs-$arch" "${packages[@]/%/:$arch}"
+	for deb in "$cache/debs-$arch"/*.deb; do
 		dpkg-deb -x "$deb" "$sysroot"
 	done
 	touch "$sysroot/.complete"
@@ -34,9 +46,9 @@ fi
 mkdir -p "$build"
 cd "$build"
 if [ ! -f Makefile ]; then
-	"$top/configure" --host=aarch64-linux-gnu --enable-static-binary \
+	"$top/configure" --host=$triplet --enable-static-binary \
 		CPPFLAGS="-I$sysroot/usr/include" \
-		LDFLAGS="-L$sysroot/usr/lib/aarch64-linux-gnu" >&2
+		LDFLAGS="-L$sysroot/usr/lib/$triplet" >&2
 fi
 make -j"$(nproc)" kexec/kexec >&2
 echo "$build/kexec/kexec"

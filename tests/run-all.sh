@@ -109,6 +109,10 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	echo "== 32-bit ARM cross compile of the loader"
 	mkdir -p "$work/armhf/include"
 	cp /usr/include/libfdt.h /usr/include/libfdt_env.h /usr/include/fdt.h "$work/armhf/include/"
+	# The kernel-format code's library headers (the same on every arch).
+	cp -r /usr/include/zlib.h /usr/include/zconf.h /usr/include/gelf.h /usr/include/libelf.h \
+		/usr/include/zstd.h /usr/include/zstd_errors.h /usr/include/lzma.h /usr/include/lzma \
+		"$work/armhf/include/"
 	armhf_ok=yes
 	for src in "$top"/kexec/*.c "$top"/arm64/*.c "$top"/purgatory/sha256.c; do
 		if ! arm-linux-gnueabihf-gcc -std=gnu11 -O2 -Wall -Wextra -Werror \
@@ -125,6 +129,22 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		tail -n 30 "$work/armhf/build.log" | sed 's/^/    /'
 	fi
 
+	echo "== static armhf cross build"
+	kexec_armhf=""
+	if kexec_armhf=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
+			"$top/tests/build-static-kexec.sh" --arch armhf "$work/armhf-static" \
+			2>"$work/armhf-static-build.log"); then
+		if ! readelf -l "$kexec_armhf" 2>/dev/null | grep -q INTERP; then
+			pass "armhf cross build is static (-Wall -Wextra -Werror)"
+		else
+			fail "armhf cross build is not static"
+		fi
+	else
+		fail "armhf cross build (log $work/armhf-static-build.log)"
+		tail -n 30 "$work/armhf-static-build.log" | sed 's/^/    /'
+		kexec_armhf=""
+	fi
+
 	if [ "$run_e2e" = yes ] && [ -n "$kexec_arm64" ]; then
 		for mode in el2 el1; do
 			for scenario in boot mismatch; do
@@ -139,6 +159,67 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 					fail "$name: harness exited $status"
 				fi
 			done
+		done
+		# kdump: kexec -p, a sysrq panic, /proc/vmcore checked in the
+		# capture kernel (about 15 s each; a hang is cut at 240 s).
+		for mode in el2 el1; do
+			name="e2e arm64 kdump $mode"
+			echo "== end to end: arm64 kdump at $mode under QEMU"
+			"$top/tests/e2e/arm64-kdump.sh" --kexec "$kexec_arm64" --mode "$mode" \
+				--out "$work/e2e-arm64-kdump-$mode" 2>&1 | tee "$work/e2e-arm64-kdump-$mode.log"
+			status=${PIPESTATUS[0]}
+			count_lines "$name" "$work/e2e-arm64-kdump-$mode.log"
+			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-kdump-$mode.log"; then
+				fail "$name: harness exited $status"
+			fi
+		done
+		# Every kernel format, unpacked in memory by the loader: the boot
+		# scenario at EL2 with each (about 12 s each), and the chain the
+		# loader reports (-d prints the plan on the serial console).
+		# The files are made once and kept in tests/e2e/.out.
+		echo "== end to end: arm64 kernel formats"
+		if formats=$("$top/tests/e2e/make-kernel-formats.sh" 2>"$work/kernel-formats.log"); then
+			while IFS=$'\t' read -r kfile chain; do
+				fname=$(basename "$kfile")
+				name="e2e arm64 el2 $fname"
+				echo "== end to end: arm64 at el2, kexec of $fname ($chain)"
+				"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode el2 \
+					--kernel-file "$kfile" --kexec-debug --out "$work/e2e-arm64-format-$fname" \
+					2>&1 | tee "$work/e2e-arm64-format-$fname.log"
+				status=${PIPESTATUS[0]}
+				count_lines "$name" "$work/e2e-arm64-format-$fname.log"
+				if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-format-$fname.log"; then
+					fail "$name: harness exited $status"
+				fi
+				if grep -aqF "kernel file: $chain, " "$work/e2e-arm64-format-$fname/serial.log"; then
+					pass "$name: the loader reported \"$chain\""
+				else
+					fail "$name: the loader did not report \"kernel file: $chain\""
+				fi
+			done <<<"$formats"
+		else
+			fail "e2e arm64 kernel formats: make-kernel-formats.sh (log $work/kernel-formats.log)"
+			tail -n 20 "$work/kernel-formats.log" | sed 's/^/    /'
+		fi
+	fi
+
+	# 32-bit ARM: both Debian flavours in HYP and SVC, one uImage boot and
+	# one digest mismatch (about 20 s each).
+	if [ "$run_e2e" = yes ] && [ -n "$kexec_armhf" ]; then
+		for run in lpae:hyp:zimage:boot lpae:svc:zimage:boot armmp:hyp:zimage:boot \
+			armmp:svc:zimage:boot lpae:hyp:uimage:boot lpae:svc:zimage:mismatch; do
+			IFS=: read -r flavour mode format scenario <<<"$run"
+			id=$flavour-$mode-$format-$scenario
+			name="e2e arm $flavour $mode $format $scenario"
+			echo "== end to end: arm $flavour in $mode under QEMU, $format, scenario $scenario"
+			"$top/tests/e2e/arm-kexec.sh" --kexec "$kexec_armhf" --flavour "$flavour" \
+				--mode "$mode" --kernel-format "$format" --scenario "$scenario" \
+				--timeout 120 --out "$work/e2e-arm-$id" 2>&1 | tee "$work/e2e-arm-$id.log"
+			status=${PIPESTATUS[0]}
+			count_lines "$name" "$work/e2e-arm-$id.log"
+			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm-$id.log"; then
+				fail "$name: harness exited $status"
+			fi
 		done
 	fi
 fi

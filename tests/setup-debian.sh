@@ -7,10 +7,10 @@ E2E_PROG=setup-debian
 
 packages=(
 	build-essential autoconf automake pkg-config
-	libfdt-dev zlib1g-dev libelf-dev device-tree-compiler
+	libfdt-dev zlib1g-dev libelf-dev libzstd-dev liblzma-dev device-tree-compiler
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
-	qemu-system-arm cpio gzip xz-utils
+	qemu-system-arm cpio gzip xz-utils u-boot-tools
 )
 
 missing=()

@@ -106,4 +106,32 @@ check "a directory as DTB: one line naming it" one_error_line "$tmp: is a direct
 run --dry-run --arch=sparc -l "$tmp/Image" --dtb="$tmp/virt.dtb"
 check "unknown --arch: one line" one_error_line "unknown architecture"
 
+# 32-bit ARM: a synthetic zImage (header, KLSZ tag with TEXT_OFFSET 0x8000)
+# planned on QEMU virt's memory, and the combinations that cannot work.
+le32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+	$(($1 >> 16 & 255)) $(($1 >> 24 & 255)))"; }
+put32() { le32 "$2" | dd of="$tmp/zImage" bs=1 seek=$(($1)) conv=notrunc status=none; }
+head -c $((0x40000)) /dev/urandom >"$tmp/zImage"
+put32 0x24 0x016f2818; put32 0x28 0; put32 0x2c 0x40000; put32 0x30 0x04030201
+put32 0x34 0x45454545; put32 0x38 0x200
+put32 0x200 6; put32 0x204 0x5a534c4b; put32 0x208 0x3fffc; put32 0x20c 0x10000
+put32 0x210 0x8000; put32 0x214 0x10000; put32 0x218 0
+put32 0x3fffc 0x100000
+chmod 0644 "$tmp/zImage"
+cp "$fixtures/qemu-virt-arm/guest-fdt-lpae-hyp.dtb" "$tmp/arm.dtb"
+chmod 0644 "$tmp/arm.dtb"
+run_unprivileged --dry-run --arch=arm -l "$tmp/zImage" --initrd="$tmp/initrd" --dtb="$tmp/arm.dtb" \
+	--append=console=ttyAMA0
+check "arm zImage dry run succeeds without root" test "$status" -eq 0
+check "arm dry run: TEXT_OFFSET read from the tag" grep -q 'TEXT_OFFSET 0x8000 (from the KLSZ tag)' "$tmp/out"
+check "arm dry run: r0 = 0, r1 = ~0, r2 = the DTB" grep -q 'registers: 0x0 0xffffffff 0x4' "$tmp/out"
+check "arm dry run: the zImage's digest is the file's" \
+	grep -q "sha256 $(sha256sum "$tmp/zImage" | cut -d' ' -f1)" "$tmp/out"
+run --dry-run --arch=arm64 -l "$tmp/Image" --atags
+check "--atags for arm64: one line" one_error_line "--atags: arm64 kernels boot with a device tree only"
+run --dry-run --arch=arm -l "$tmp/zImage" --atags --dtb="$tmp/arm.dtb"
+check "--atags with --dtb: one line" one_error_line "--atags and --dtb exclude each other"
+run --dry-run --arch=arm -l "$tmp/Image" --dtb="$tmp/arm.dtb"
+check "an arm64 Image for arm: one line" one_error_line "not a zImage"
+
 exit $((failures > 0))

@@ -1,16 +1,20 @@
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash disable=SC2034,SC2154
 # Shared helpers for the end-to-end scripts in tests/e2e/.  Sourced, not run.
 #
 # Everything here must work on a fresh Debian bookworm machine: host tools
-# are installed with apt-get only when missing, and arm64 packages become
-# downloadable only after `dpkg --add-architecture arm64` + `apt-get update`.
+# are installed with apt-get only when missing, and arm64 / armhf packages
+# become downloadable only after `dpkg --add-architecture ARCH` +
+# `apt-get update`.
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 e2e_top=$(cd "$e2e_dir/../.." && pwd)
 e2e_cache=${KEXEC_E2E_CACHE:-$e2e_dir/.cache}
 # Our own sub-folder of the cache: tests/build-static-kexec.sh keeps its
 # sysroot in the same cache and must not collide with us.
-e2e_debian=$e2e_cache/debian-arm64
+# One folder per Debian architecture (debian-arm64, debian-armhf);
+# $e2e_debian is the arm64 one, for the scripts that only know arm64.
+e2e_debian_for() { printf '%s/debian-%s' "$e2e_cache" "$1"; }
+e2e_debian=$(e2e_debian_for arm64)
 
 e2e_log() { echo "${E2E_PROG:-e2e}: $*" >&2; }
 e2e_die() { e2e_log "error: $*"; exit 1; }
@@ -46,19 +50,20 @@ e2e_need_tools() {
 	}
 }
 
-# e2e_arm64_visible PACKAGE: makes sure apt can download PACKAGE:arm64,
+# e2e_arch_visible ARCH PACKAGE: makes sure apt can download PACKAGE:ARCH,
 # adding the architecture and refreshing the indexes when it cannot.
-e2e_arm64_visible() {
-	local pkg=$1
-	apt-cache show "$pkg:arm64" >/dev/null 2>&1 && return 0
-	[ "$(id -u)" -eq 0 ] || e2e_die "$pkg:arm64 is not downloadable; as root run: dpkg --add-architecture arm64 && apt-get update"
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		e2e_log "adding the arm64 architecture to dpkg"
-		dpkg --add-architecture arm64
+e2e_arch_visible() {
+	local arch=$1 pkg=$2
+	apt-cache show "$pkg:$arch" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" -eq 0 ] || e2e_die "$pkg:$arch is not downloadable; as root run: dpkg --add-architecture $arch && apt-get update"
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		e2e_log "adding the $arch architecture to dpkg"
+		dpkg --add-architecture "$arch"
 	fi
 	e2e_apt_update
-	apt-cache show "$pkg:arm64" >/dev/null 2>&1 || e2e_die "$pkg:arm64 still not downloadable after apt-get update"
+	apt-cache show "$pkg:$arch" >/dev/null 2>&1 || e2e_die "$pkg:$arch still not downloadable after apt-get update"
 }
+e2e_arm64_visible() { e2e_arch_visible arm64 "$1"; }
 
 # e2e_download DEST_DIR PKG...: `apt-get download` (no install) into DEST_DIR.
 # apt-get download as root warns that it cannot drop to the _apt user when
@@ -78,4 +83,339 @@ e2e_download() {
 # Is this file an uncompressed arm64 Image?  ("ARM\x64" at offset 0x38.)
 e2e_is_arm64_image() {
 	[ "$(od -An -c -j 56 -N 4 "$1" 2>/dev/null | tr -d ' ')" = 'ARMd' ]
+}
+
+# Is this file a 32-bit ARM zImage?  (0x016f2818 little-endian at 0x24.)
+e2e_is_arm_zimage() {
+	[ "$(od -An -tx1 -j 36 -N 4 "$1" 2>/dev/null | tr -d ' ')" = '18286f01' ]
+}
+
+# ==============================================================================
+# The QEMU kexec harnesses (arm64-kexec.sh, arm-kexec.sh) share what follows.
+# They set these globals before using it:
+#   log        the stamped serial log          work     their scratch folder
+#   verbose    yes: copy the console to stderr  failures assertion counter (0)
+#   token      the marker for the second kernel's command line
+#   s_loaded, s_not_loaded  what `kexec -l -S` returns when loaded / not
+#   mode       the --mode value                 expect_mode  EL2, HYP, ...
+#   kernel_desc  what the kernel file is called in messages (Image, zImage)
+# ==============================================================================
+
+# How the guest reports its entry mode: the kernel's "CPU: All CPU(s) started
+# at EL2" (arm64) or "... started in HYP mode." (arm); e2e_mode_of keeps the
+# EL2 / HYP / SVC part.
+e2e_mode_ere='CPU: All CPU\(s\) started (at EL[0-9]|in [A-Z]+ mode)'
+e2e_mode_of() { grep -o -E 'EL[0-9]|HYP|SVC' <<<"${1#*mode[12] }" | head -n 1 || true; }
+
+# e2e_write_init2 FILE: the second initramfs's /init: report and power off.
+e2e_write_init2() {
+	{
+		echo '#!/bin/sh'
+		echo "MODE_ERE='$e2e_mode_ere'"
+		cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "E2E2: init2 start"
+echo "E2E2: cmdline2 $(cat /proc/cmdline)"
+echo "E2E2: mode2 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+echo "E2E2: init2 done, powering off"
+poweroff -f
+EOF
+	} >"$1"
+}
+
+# e2e_write_init1 FILE SCENARIO KERNEL APPEND2 LOAD_FLAGS: the first
+# initramfs's /init.  KERNEL is the kernel's path in the initramfs (/Image);
+# /broken-NAME and /random-NAME next to it must be two files that are not
+# kernels: loading either must fail and leave the loaded kernel in place.
+# The guest reports raw facts between "E2E: BEGIN x" / "E2E: END x ..." lines;
+# the host decides what passes.  Every step reads back kexec_loaded too.
+e2e_write_init1() {
+	local file=$1 scenario=$2 kernel=$3 append2=$4 load_flags=$5
+	local dir=${kernel%/*} name=${kernel##*/}
+	{
+		echo '#!/bin/sh'
+		echo "APPEND2=\"$append2\""
+		echo "LOAD_FLAGS=\"$load_flags\""
+		echo "MODE_ERE='$e2e_mode_ere'"
+		echo "KERNEL=$kernel"
+		echo "BROKEN=$dir/broken-$name"
+		echo "RANDOM_FILE=$dir/random-$name"
+		cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+KEXEC=/sbin/kexec
+loaded() { cat /sys/kernel/kexec_loaded; }
+# run NAME CMD...: runs CMD between markers, reporting its exit code and
+# kexec_loaded afterwards.
+run() {
+	name=$1
+	shift
+	echo "E2E: BEGIN $name: $*"
+	"$@"
+	rc=$?
+	echo "E2E: END $name rc=$rc loaded=$(loaded)"
+}
+echo "E2E: init1 start"
+echo "E2E: cmdline1 $(cat /proc/cmdline)"
+echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+echo "E2E: BEGIN iomem"
+cat /proc/iomem
+echo "E2E: END iomem"
+# The DTB the first kernel booted with, gzip'd (QEMU pads it to 1 MiB).
+echo "E2E: BEGIN fdt"
+gzip -c /sys/firmware/fdt | base64
+echo "E2E: END fdt"
+
+EOF
+		if [ "$scenario" = boot ]; then
+			cat <<'EOF'
+run status-empty $KEXEC -l -S
+run load $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run status-loaded $KEXEC -l -S
+run unload $KEXEC -u
+run status-unloaded $KEXEC -l -S
+run reload $KEXEC -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run load-truncated $KEXEC -l $BROKEN
+run load-random $KEXEC -l $RANDOM_FILE
+# Should a broken file have been accepted, it replaced the good kernel:
+# load the good one again (always, to keep the script simple) so that
+# kexec -e still means something; the host has counted the failure.
+run reload-final $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+EOF
+		else
+			# Segment 1 is recorded with a wrong digest on purpose.
+			cat <<'EOF'
+run load-corrupt env KEXEC_TEST_CORRUPT_DIGEST=1 $KEXEC -d -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+EOF
+		fi
+		cat <<'EOF'
+sync
+echo "E2E: kexec -e now"
+$KEXEC -e
+echo "E2E: END kexec-e rc=$? (kexec -e returned)"
+poweroff -f
+EOF
+	} >"$file"
+}
+
+# e2e_stamp: copies stdin (the serial console) to stdout, every line stamped
+# with the host's wall clock ($EPOCHREALTIME) when it arrives; carriage
+# returns and NUL bytes are dropped.  A purgatory that halted never ends the
+# run by itself: QEMU ($work/qemu.pid) is stopped as soon as it says so.
+e2e_halt_pattern='kexec purgatory: .*halted'
+e2e_stamp() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line//$'\r'/}
+		printf '%s %s\n' "$EPOCHREALTIME" "$line"
+		[ "$verbose" = no ] || printf '%s\n' "$line" >&2
+		if [[ $line =~ $e2e_halt_pattern ]] && [ -s "$work/qemu.pid" ]; then
+			printf '%s HOST: purgatory halted; stopping QEMU\n' "$EPOCHREALTIME"
+			kill "$(cat "$work/qemu.pid")" 2>/dev/null || true
+		fi
+	done 2>/dev/null
+}
+
+# e2e_boot TIMEOUT QEMU_COMMAND...: runs QEMU (which must write its pid to
+# $work/qemu.pid) under a hard timeout, its console stamped into $log;
+# sets qemu_rc (124 or 137: timed out).
+e2e_boot() {
+	local timeout_s=$1
+	shift
+	echo "$EPOCHREALTIME HOST: qemu start: $*" >"$log"
+	set +e
+	timeout --kill-after=10 "$timeout_s" "$@" </dev/null 2>&1 | e2e_stamp >>"$log"
+	qemu_rc=${PIPESTATUS[0]}
+	set -e
+	echo "$EPOCHREALTIME HOST: qemu exit status $qemu_rc" >>"$log"
+}
+
+# --- reading the serial log ---------------------------------------------------
+check() {  # check DESCRIPTION CONDITION...
+	local desc=$1
+	shift
+	if "$@"; then
+		echo "ok - $desc"
+	else
+		echo "not ok - $desc"
+		failures=$((failures + 1))
+	fi
+}
+# first line matching an ERE (stamp included), "" if none
+first() { grep -m1 -E -- "$1" "$log" || true; }
+# the text after the stamp
+text() { printf '%s' "${1#* }"; }
+# number of the first line matching an ERE, 0 if none
+lineno() { grep -n -m1 -E -- "$1" "$log" | cut -d: -f1 || true; }
+# "rc=N" and "loaded=N" of step NAME's END line
+end_line() { first "E2E: END $1 rc="; }
+rc_of() { end_line "$1" | sed -n 's/.* rc=\([0-9]*\).*/\1/p'; }
+loaded_of() { end_line "$1" | sed -n 's/.* loaded=\([0-9]*\).*/\1/p'; }
+# lines printed between step NAME's BEGIN and END markers (its messages)
+output_of() {
+	awk -v b="E2E: BEGIN $1:" -v e="E2E: END $1 rc=" '
+		index($0, e) { exit } p { sub(/^[^ ]* /, ""); print } index($0, b) { p = 1 }' "$log"
+}
+# the lines between "E2E: BEGIN NAME" and "E2E: END NAME", unstamped
+e2e_section() {
+	awk -v b="E2E: BEGIN $1" -v e="E2E: END $1" '
+		index($0, e) { exit } p { sub(/^[^ ]* /, ""); print } index($0, b) { p = 1 }' "$log"
+}
+eq() { [ "$1" = "$2" ]; }
+ne() { [ -n "$1" ] && [ "$1" != "$2" ]; }
+# the number of the first line after line N matching an ERE, 0 if none
+e2e_after() { awk -v n="$1" -v re="$2" 'NR > n && $0 ~ re { print NR; exit }' "$log"; }
+
+# e2e_check_first_kernel OUT: the first kernel's checks; saves its
+# /proc/iomem to OUT/iomem.txt and /sys/firmware/fdt to OUT/guest-fdt.dtb.
+e2e_check_first_kernel() {
+	local out=$1 timed_out=no
+	case $qemu_rc in 124|137) timed_out=yes ;; esac
+	check "QEMU ended by itself within ${timeout_s}s (exit status $qemu_rc)" eq "$timed_out" no
+	init1=$(first 'E2E: init1 start')
+	check "first kernel ran the first /init" test -n "$init1"
+	mode1=$(e2e_mode_of "$(first 'E2E: mode1 ')")
+	echo "# first kernel: $(text "$(first 'E2E: cmdline1 ')" | sed 's/.*E2E: //')"
+	echo "# first kernel entry mode: ${mode1:-unknown}"
+	check "first kernel entered at $expect_mode (expected for --mode $mode)" eq "$mode1" "$expect_mode"
+	# Keep only iomem-shaped lines in case a kernel message interleaved.
+	e2e_section iomem | grep -E '^ *[0-9a-f]+-[0-9a-f]+ : ' >"$out/iomem.txt" || true
+	check "first kernel's /proc/iomem saved to $out/iomem.txt" grep -q 'System RAM' "$out/iomem.txt"
+	e2e_section fdt | grep -E '^[A-Za-z0-9+/=]+$' | base64 -d 2>/dev/null |
+		gzip -dc >"$out/guest-fdt.dtb" 2>/dev/null || true
+	[ -s "$out/guest-fdt.dtb" ] || rm -f "$out/guest-fdt.dtb"
+}
+
+# e2e_check_boot_scenario: the steps of the boot scenario, then the second
+# kernel: booted, with our command line and initramfs, in the same mode.
+e2e_check_boot_scenario() {
+	local b what msg returned cmdline2
+	check "kexec -l -S says \"not loaded\" before anything is loaded (rc=$(rc_of status-empty), not loaded means $s_not_loaded)" eq "$(rc_of status-empty)" "$s_not_loaded"
+	check "kexec_loaded is 0 before anything is loaded" eq "$(loaded_of status-empty)" 0
+	check "kexec -l $kernel_desc --initrd --append exits 0 (rc=$(rc_of load))" eq "$(rc_of load)" 0
+	check "kexec_loaded is 1 after the load" eq "$(loaded_of load)" 1
+	check "kexec -l -S says \"loaded\" once loaded (rc=$(rc_of status-loaded), loaded means $s_loaded)" eq "$(rc_of status-loaded)" "$s_loaded"
+	check "kexec -u exits 0 (rc=$(rc_of unload))" eq "$(rc_of unload)" 0
+	check "kexec_loaded is 0 after kexec -u" eq "$(loaded_of unload)" 0
+	check "kexec -l -S says \"not loaded\" after kexec -u (rc=$(rc_of status-unloaded), not loaded means $s_not_loaded)" eq "$(rc_of status-unloaded)" "$s_not_loaded"
+	check "second kexec -l exits 0 (rc=$(rc_of reload))" eq "$(rc_of reload)" 0
+	check "kexec_loaded is 1 after the second load" eq "$(loaded_of reload)" 1
+	for b in truncated random; do
+		what="$kernel_desc truncated to 4 KiB"
+		[ $b = random ] && what="64 KiB of random bytes"
+		msg=$(output_of "load-$b" | grep -v '^ *$' | head -n 1 || true)
+		check "kexec -l of the $what exits non-zero (rc=$(rc_of load-$b))" ne "$(rc_of load-$b)" 0
+		check "kexec -l of the $what prints a message${msg:+ (\"$msg\")}" test -n "$msg"
+		check "kexec_loaded stays 1 after the failed load of the $what" eq "$(loaded_of load-$b)" 1
+	done
+	check "final kexec -l before kexec -e exits 0 (rc=$(rc_of reload-final))" eq "$(rc_of reload-final)" 0
+	check "first /init reached kexec -e" test -n "$(first 'E2E: kexec -e now')"
+	returned=$(first 'E2E: END kexec-e rc=')
+	check "kexec -e did not return${returned:+ ($(text "$returned" | sed 's/.*E2E: //'))}" test -z "$returned"
+
+	bye_n=$(lineno 'Bye!')
+	check "first kernel said Bye! (machine_kexec reached)" test -n "$bye_n"
+	boot2_n=0
+	[ -n "$bye_n" ] && boot2_n=$(e2e_after "$bye_n" 'Booting Linux')
+	check "second kernel booted (\"Booting Linux\" after \"Bye!\")" test -n "${boot2_n:-}" -a "${boot2_n:-0}" != 0
+	init2=$(first 'E2E2: init2 start')
+	check "second initramfs's /init ran" test -n "$init2"
+	cmdline2=$(first 'E2E2: cmdline2 ')
+	check "second kernel's /proc/cmdline carries e2e_marker=$token" grep -q "e2e_marker=$token" <<<"$cmdline2"
+	mode2=$(e2e_mode_of "$(first 'E2E2: mode2 ')")
+	echo "# second kernel: $(text "$cmdline2" | sed 's/.*E2E2: //')"
+	echo "# second kernel entry mode: ${mode2:-unknown}"
+	check "second kernel entered in the same mode as the first (${mode2:-?} vs ${mode1:-?})" \
+		test -n "$mode2" -a "$mode2" = "$mode1"
+	check "second kernel entered at $expect_mode (expected for --mode $mode)" eq "$mode2" "$expect_mode"
+	check "second /init powered the machine off (QEMU exit status 0)" \
+		test -n "$(first 'E2E2: init2 done')" -a "$qemu_rc" = 0
+}
+
+# e2e_check_mismatch_scenario: the purgatory found segment 1's digest wrong,
+# said so and halted; nothing booted.
+e2e_check_mismatch_scenario() {
+	local report
+	check "kexec -l with a deliberately wrong digest exits 0 (rc=$(rc_of load-corrupt))" eq "$(rc_of load-corrupt)" 0
+	check "kexec -d printed the test hook in the plan" grep -q "TEST HOOK: the digest of segment 1" "$log"
+	check "first /init reached kexec -e" test -n "$(first 'E2E: kexec -e now')"
+	bye_n=$(lineno 'Bye!')
+	check "first kernel said Bye! (machine_kexec reached)" test -n "$bye_n"
+	report=$(first 'kexec purgatory: segment 1 at 0x[0-9a-f]+ size 0x[0-9a-f]+: SHA-256 mismatch')
+	check "purgatory reported the mismatch of segment 1 on the console" test -n "$report"
+	check "purgatory printed the expected and found digests" \
+		test -n "$(first '  expected [0-9a-f]{64}')" -a -n "$(first '  found    [0-9a-f]{64}')"
+	check "purgatory said it halted" test -n "$(first 'kexec purgatory: not booting a corrupted kernel; halted')"
+	boot2_n=0
+	[ -n "$bye_n" ] && boot2_n=$(e2e_after "$bye_n" 'Booting Linux')
+	check "no kernel booted after the mismatch" test -z "${boot2_n:-}" -o "${boot2_n:-0}" = 0
+	check "the second /init never ran" test -z "$(first 'E2E2: init2 start')"
+	check "QEMU was stopped once the purgatory halted (not by the timeout)" \
+		test -n "$(first 'HOST: purgatory halted; stopping QEMU')"
+	init2=""
+}
+
+# --- timings ------------------------------------------------------------------
+stamp_of() { [ -n "$1" ] && printf '%s' "${1%% *}"; }
+span() {  # span LABEL FROM_LINE TO_LINE
+	local a b
+	a=$(stamp_of "$2" || true) b=$(stamp_of "$3" || true)
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN { printf "# time: %-44s %7.2f s\n", l, b - a }'
+	else
+		printf '# time: %-44s     n/a\n' "$1"
+	fi
+}
+# e2e_timings: the standard spans of a run (after the scenario checks).
+e2e_timings() {
+	local qemu_start first2=""
+	qemu_start=$(head -n 1 "$log")
+	[ "${boot2_n:-0}" != 0 ] && first2=$(awk -v n="$bye_n" 'NR > n && $2 != "" { print; exit }' "$log")
+	span "QEMU start to first /init" "$qemu_start" "$init1"
+	if [ -n "$(end_line load-corrupt)" ]; then
+		span "kexec -l (with the wrong digest)" "$(first 'E2E: BEGIN load-corrupt:')" "$(end_line load-corrupt)"
+	else
+		span "kexec -l (first load)" "$(first 'E2E: BEGIN load:')" "$(end_line load)"
+	fi
+	span "kexec -l (second load)" "$(first 'E2E: BEGIN reload:')" "$(end_line reload)"
+	span "kexec -e marker to Bye!" "$(first 'E2E: kexec -e now')" "$(first 'Bye!')"
+	span "Bye! to the new kernel's first line" "$(first 'Bye!')" "$first2"
+	span "new kernel's first line to second /init" "$first2" "$init2"
+	span "QEMU start to QEMU exit" "$qemu_start" "$(tail -n 1 "$log")"
+	[ -z "$first2" ] || echo "# new kernel's first line: $(text "$first2")"
+}
+
+# e2e_finish LABEL: the verdict; on failure the log's last 40 lines, exit 1.
+e2e_finish() {
+	if [ "$failures" -gt 0 ]; then
+		echo "# $failures assertion(s) failed; last 40 lines of the serial log ($log):"
+		grep -v 'HOST: qemu exit' "$log" | tail -n 40 | sed 's/^[^ ]* /#   /'
+		exit 1
+	fi
+	echo "# all assertions passed ($1)"
+}
+
+# e2e_build_guest ARCH SRC OUT: cross-compiles a small C program for the
+# guest (ARCH arm64 or armhf), static (the initramfs has no libraries),
+# warnings as errors.  Installs the cross compiler and its libc when missing.
+e2e_build_guest() {
+	local arch=$1 src=$2 out=$3 triplet
+	case $arch in
+	arm64) triplet=aarch64-linux-gnu ;;
+	armhf) triplet=arm-linux-gnueabihf ;;
+	*) e2e_die "e2e_build_guest: unknown architecture $arch" ;;
+	esac
+	e2e_need_tools "$triplet-gcc:gcc-$triplet"
+	# The static libc is no command: name one that never exists to install it.
+	[ -f "/usr/$triplet/lib/libc.a" ] || e2e_need_tools "e2e-no-such-command:libc6-dev-$arch-cross"
+	mkdir -p "$(dirname "$out")"
+	"$triplet-gcc" -static -O2 -Wall -Wextra -Werror -o "$out" "$src" ||
+		e2e_die "cannot build $src for $arch"
 }

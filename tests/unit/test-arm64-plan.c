@@ -38,17 +38,29 @@ static uint8_t *make_image(size_t file_size, uint64_t text_offset, uint64_t imag
 	return img;
 }
 
-static void system_from_iomem(const char *name, struct system_desc *sys, uint64_t page)
+/* A system described by a fixture /proc/iomem, as the system layer would
+ * describe it: for a normal load everything usable; for a crash load (the
+ * view of kexec -p) the crash regions only. */
+static void system_described(const char *name, struct system_desc *sys, uint64_t page,
+			     bool crash)
 {
 	struct system_memory mem;
 	struct error err;
 	size_t size;
 	char *text = read_fixture(fixtures, name, &size);
+	int ret;
 
 	memset(sys, 0, sizeof(*sys));
 	mem_ranges_init(&sys->usable);
+	mem_ranges_init(&sys->crash);
 	system_memory_init(&mem);
-	if (iomem_parse(text, size, &mem, &err) || system_memory_usable(&mem, &sys->usable)) {
+	ret = iomem_parse(text, size, &mem, &err);
+	if (!ret)
+		ret = mem_ranges_copy(&sys->crash, &mem.crash);
+	if (!ret)
+		ret = crash ? mem_ranges_copy(&sys->usable, &mem.crash)
+			    : system_memory_usable(&mem, &sys->usable);
+	if (ret) {
 		printf("Bail out! %s: %s\n", name, err.msg);
 		exit(1);
 	}
@@ -60,30 +72,14 @@ static void system_from_iomem(const char *name, struct system_desc *sys, uint64_
 	sys->kaslr_seed = 0x1122334455667788ull;
 }
 
-/* A crash load's view: the crash regions are all it may use. */
+static void system_from_iomem(const char *name, struct system_desc *sys, uint64_t page)
+{
+	system_described(name, sys, page, false);
+}
+
 static void system_for_crash(const char *name, struct system_desc *sys)
 {
-	struct system_memory mem;
-	struct error err;
-	size_t size;
-	char *text = read_fixture(fixtures, name, &size);
-
-	memset(sys, 0, sizeof(*sys));
-	mem_ranges_init(&sys->usable);
-	mem_ranges_init(&sys->crash);
-	system_memory_init(&mem);
-	if (iomem_parse(text, size, &mem, &err)) {
-		printf("Bail out! %s: %s\n", name, err.msg);
-		exit(1);
-	}
-	mem_ranges_copy(&sys->usable, &mem.crash);
-	mem_ranges_copy(&sys->crash, &mem.crash);
-	system_memory_free(&mem);
-	free(text);
-	sys->memory_source = name;
-	sys->page_size = 4096;
-	memset(sys->rng_seed, 0xa5, sizeof(sys->rng_seed));
-	sys->kaslr_seed = 0x1122334455667788ull;
+	system_described(name, sys, 4096, true);
 }
 
 static const struct plan_segment *find_segment(const struct plan *plan, const char *name)
@@ -116,6 +112,14 @@ struct loaded {
 };
 
 static int corrupt_digest = -1;
+static bool uncached_hash;
+
+/* The embedded image's size: the purgatory segment may be longer (its
+ * bss, stack and identity-map tables follow). */
+static size_t blob_size(void)
+{
+	return (size_t)(arm64_backend.purgatory_end - arm64_backend.purgatory);
+}
 static const uint8_t *crash_header;
 static size_t crash_header_size;
 
@@ -125,7 +129,8 @@ static void plan_load(struct loaded *out, const struct system_desc *sys,
 		      const char *dtb_name, const char *cmdline)
 {
 	struct load_request req = { 0 };
-	struct load_options opts = { .verify = true, .corrupt_digest = corrupt_digest };
+	struct load_options opts = { .verify = true, .corrupt_digest = corrupt_digest,
+				     .uncached_hash = uncached_hash };
 	struct uart_info uart = { .kind = UART_PL011, .addr = 0x9000000 };
 
 	memset(out, 0, sizeof(*out));
@@ -238,7 +243,7 @@ static void test_purgatory_params(void)
 	if (l.ret || !purg)
 		goto out;
 	CHECK_EQ("no initrd: three segments", l.plan.nr_segments, 3);
-	CHECK_EQ("purgatory header parses", purgatory_image_inspect(purg->buf, purg->bufsz, &layout, NULL), 0);
+	CHECK_EQ("purgatory header parses", purgatory_image_inspect(purg->buf, blob_size(), &layout, NULL), 0);
 	CHECK("purgatory memsz covers its bss and stack", purg->memsz >= layout.mem_size);
 	p = (const uint8_t *)purg->buf + layout.params_offset;
 	CHECK_EQ("params: entry", get_le64(p + offsetof(struct purgatory_params, entry)),
@@ -250,6 +255,17 @@ static void test_purgatory_params(void)
 	CHECK_EQ("params: segment count excludes the purgatory",
 		 get_le32(p + offsetof(struct purgatory_params, nr_segments)), 2);
 	CHECK_EQ("params: console", get_le64(p + offsetof(struct purgatory_params, uart_addr)), 0x9000000);
+	{
+		uint64_t ttbr0 = get_le64(p + offsetof(struct purgatory_params, idmap_ttbr0));
+		uint64_t tsize = get_le64(p + offsetof(struct purgatory_params, idmap_size));
+
+		CHECK("params: identity map inside the purgatory segment, after its stack",
+		      ttbr0 >= purg->mem + layout.mem_size && ttbr0 % 4096 == 0 &&
+		      ttbr0 + tsize <= purg->mem + purg->memsz && tsize >= 4 * 4096);
+		CHECK("params: the tables are in the loaded bytes",
+		      ttbr0 + tsize <= purg->mem + purg->bufsz);
+		CHECK("plan says the hash runs cached", strstr(l.plan.notes, "MMU and caches on") != NULL);
+	}
 	for (i = 0; i < 2; i++) {
 		const uint8_t *s = p + offsetof(struct purgatory_params, segments) +
 				   i * sizeof(struct purgatory_segment);
@@ -272,6 +288,17 @@ static void test_purgatory_params(void)
 		      fdt_getprop(chosen_dtb, chosen, "bootargs", NULL) != NULL);
 	}
 out:
+	loaded_free(&l);
+
+	uncached_hash = true;
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", NULL);
+	uncached_hash = false;
+	purg = find_segment(&l.plan, "purgatory");
+	if (purg && purgatory_image_inspect(purg->buf, blob_size(), &layout, NULL) == 0)
+		CHECK("uncached knob: no identity map",
+		      get_le64((const uint8_t *)purg->buf + layout.params_offset +
+			       offsetof(struct purgatory_params, idmap_ttbr0)) == 0 &&
+		      purg->memsz == ((layout.mem_size + 4095) & ~4095u));
 	loaded_free(&l);
 	system_desc_free(&sys);
 	free(image);
@@ -550,7 +577,7 @@ static void test_corrupt_digest_hook(void)
 	corrupt_digest = -1;
 	purg = find_segment(&l.plan, "purgatory");
 	CHECK("corrupt hook: plan succeeds", l.ret == 0 && purg);
-	if (!l.ret && purg && purgatory_image_inspect(purg->buf, purg->bufsz, &layout, NULL) == 0) {
+	if (!l.ret && purg && purgatory_image_inspect(purg->buf, blob_size(), &layout, NULL) == 0) {
 		for (i = 0; i < 2; i++) {
 			const uint8_t *s = (const uint8_t *)purg->buf + layout.params_offset +
 					   offsetof(struct purgatory_params, segments) +

@@ -9,10 +9,34 @@
 #define ARGC(...) ((int)(sizeof((char *[]){ "kexec", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(opts, err, ...) options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (opts), (err))
 
+/* 32-bit ARM: --atags and --machine-type, and what they cannot go with. */
+static void test_atags_options(void)
+{
+	struct options o;
+	struct error err = { { 0 } };
+
+	CHECK_EQ("--atags parses", PARSE(&o, &err, "-l", "zImage", "--atags"), 0);
+	CHECK("--atags set, no machine type", o.atags && !o.has_machine_type);
+	CHECK_EQ("--machine-type parses", PARSE(&o, &err, "-l", "zImage", "--atags", "--machine-type=0xc42"), 0);
+	CHECK("--machine-type hex", o.has_machine_type && o.machine_type == 0xc42);
+	CHECK_EQ("--machine-type decimal", PARSE(&o, &err, "-l", "z", "--atags", "--machine-type", "3138"), 0);
+	CHECK_EQ("--machine-type decimal value", o.machine_type, 3138);
+	CHECK_EQ("--atags with --dtb: refused", PARSE(&o, &err, "-l", "z", "--atags", "--dtb=b.dtb"), -EINVAL);
+	CHECK_CONTAINS("--atags with --dtb: message", err.msg, "--atags and --dtb");
+	CHECK_EQ("--machine-type without --atags: refused", PARSE(&o, &err, "-l", "z", "--machine-type=5"), -EINVAL);
+	CHECK_CONTAINS("--machine-type without --atags: message", err.msg, "goes with --atags");
+	CHECK_EQ("--machine-type=0xffffffff (the DTB marker): refused",
+		 PARSE(&o, &err, "-l", "z", "--atags", "--machine-type=0xffffffff"), -EINVAL);
+	CHECK_EQ("--machine-type=junk: refused", PARSE(&o, &err, "-l", "z", "--atags", "--machine-type=12x"), -EINVAL);
+	CHECK_EQ("--machine-type=-1: refused", PARSE(&o, &err, "-l", "z", "--atags", "--machine-type=-1"), -EINVAL);
+}
+
 int main(void)
 {
 	struct options o;
 	struct error err;
+
+	test_atags_options();
 
 	CHECK_EQ("-l KERNEL parses", PARSE(&o, &err, "-l", "Image", "--initrd=i", "--append=a b"), 0);
 	CHECK_EQ("-l is a load", o.action, ACTION_LOAD);

@@ -9,6 +9,23 @@
 #include "params.h"
 #include "purgatory_image.h"
 
+/* The 32-bit ARM blob: same header contract, ARM-state code. */
+static void test_arm_blob(void)
+{
+	const uint8_t *blob = arm_backend.purgatory;
+	size_t size = (size_t)(arm_backend.purgatory_end - blob);
+	struct purgatory_layout layout;
+	struct error err;
+
+	CHECK("arm purgatory is embedded", size > sizeof(struct purgatory_header));
+	CHECK_EQ("arm purgatory header is valid", purgatory_image_inspect(blob, size, &layout, &err), 0);
+	CHECK_EQ("arm: file size in the header is the blob's", layout.file_size, size);
+	CHECK("arm: memory size covers a stack", layout.mem_size >= layout.file_size + 4096);
+	/* cond AL, 101 L=0: an unconditional ARM branch (Thumb would differ). */
+	CHECK_EQ("arm: first word is an ARM branch (b)", get_le32(blob) >> 24, 0xea);
+	CHECK("arm: the params block is 8-byte aligned", layout.params_offset % 8 == 0);
+}
+
 int main(void)
 {
 	const uint8_t *blob = arm64_backend.purgatory;
@@ -55,5 +72,6 @@ int main(void)
 	      memcmp(copy, blob, layout.params_offset) == 0);
 	free(copy);
 	plan_free(&plan);
+	test_arm_blob();
 	return check_status();
 }

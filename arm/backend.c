@@ -1,0 +1,400 @@
+/* 32-bit ARM: where the zImage, the kernel it decompresses, the initrd and
+ * the DTB or ATAGs go, and what r0-r2 hold.
+ *
+ * The layout follows from how the decompressor (arch/arm/boot/compressed/
+ * head.S) works, not from one kernel's numbers:
+ * - It takes the RAM base from its own address masked to 128 MiB (checked
+ *   against the DTB's memory nodes by newer kernels, which fall back to the
+ *   lowest bank rounded up to 2 MiB), and writes the kernel at base +
+ *   TEXT_OFFSET, with a 16 KiB page directory just below it.  The zImage
+ *   therefore goes in the 128 MiB block of the RAM base.
+ * - If its own image, BSS, stack and heap overlap that output, it first
+ *   copies itself past the decompressed kernel.  Placing the zImage above
+ *   the decompressed kernel from the start avoids the copy and makes its
+ *   whole footprint exact: the file, then BSS, stack and heap.
+ * - The next kernel then clears its own BSS past the decompressed bytes.
+ * Initrd, DTB and ATAGs go above all of that, in the low memory the next
+ * kernel maps early; the purgatory may go anywhere, since it has finished
+ * before the decompressor runs. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "atags.h"
+#include "dtb.h"
+#include "params.h"
+#include "zimage.h"
+
+#define KEXEC_ARCH_ARM (40u << 16)
+#define EM_ARM 40
+
+#define SZ_1M (1ull << 20)
+#define SZ_2M (2ull << 20)
+#define SZ_128M (128ull << 20)
+/* Everything runs with the MMU off and 32-bit addresses, LPAE or not. */
+#define ADDRESSABLE_END (1ull << 32)
+/* Below the kernel: the decompressor's 16 KiB page directory and the
+ * kernel's own (0x4000, or 0x5000 with LPAE); keep boot data clear of
+ * the larger. */
+#define PGDIR_ROOM 0x5000u
+/* head.S's .stack section, between the decompressor's BSS and its heap. */
+#define DECOMPRESSOR_STACK 0x1000u
+/* With an appended DTB and ATAG_DTB_COMPAT the decompressor grows the DTB
+ * in place by up to 1 MiB before relocating it with itself. */
+#define APPENDED_DTB_GROWTH (1u << 20)
+/* The next kernel maps this much RAM early with the default 3G/1G split
+ * (PAGE_OFFSET 0xc0000000, 240 MiB vmalloc): initrd and ATAGs are read
+ * through that mapping. */
+#define LOWMEM_SIZE (768ull << 20)
+/* head.S maps the DTB or ATAGs with two sections from the section-aligned
+ * address below them: 1 MiB sections without LPAE, 2 MiB with. */
+#define BOOT_DATA_SECTION SZ_1M
+#define BOOT_DATA_SECTIONS 2
+/* A raw Image (from a uImage) says nothing of its BSS. */
+#define RAW_IMAGE_BSS_ALLOWANCE (8ull << 20)
+#define DTB_ALIGN 8
+#define ATAGS_ALIGN 4
+#define R1_DTB 0xffffffffu
+
+extern const uint8_t purgatory_arm_image[];
+extern const uint8_t purgatory_arm_image_end[];
+
+/* Where the next kernel's memory starts and what the boot data may use. */
+struct arm_layout {
+	uint64_t base;            /* RAM base the decompressor will compute */
+	uint64_t low_data_end;    /* ATAGs may go in [base, this) (0: nowhere) */
+	uint64_t data_min;        /* boot data goes at or above this */
+	uint64_t lowmem_end;      /* and preferably below this */
+	uint64_t kernel_entry;
+};
+
+static uint64_t round_up(uint64_t v, uint64_t align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The lowest RAM below 4 GiB as the next kernel's decompressor sees it:
+ * the DTB's memory nodes when there are any, else what the running system
+ * reports. */
+static int lowest_ram(const struct load_request *req, const struct system_desc *sys,
+		      uint64_t *low, const char **from, struct error *err)
+{
+	struct mem_ranges ram, reserved;
+	size_t i;
+	int found = 0;
+
+	mem_ranges_init(&ram);
+	mem_ranges_init(&reserved);
+	*from = sys->memory_source;
+	if (req->dtb.data && dtb_memory(req->dtb.data, &ram, &reserved, NULL) == 0) {
+		for (i = 0; i < ram.n && !found; i++)
+			if (ram.r[i].start < ADDRESSABLE_END) {
+				*low = ram.r[i].start;
+				*from = "the DTB's memory nodes";
+				found = 1;
+			}
+	}
+	mem_ranges_free(&ram);
+	mem_ranges_free(&reserved);
+	for (i = 0; i < sys->usable.n && !found; i++)
+		if (sys->usable.r[i].start < ADDRESSABLE_END) {
+			*low = sys->usable.r[i].start;
+			found = 1;
+		}
+	if (!found)
+		return error_set(err, -ENOSPC, "no RAM below 4 GiB in %s: a 32-bit ARM kernel cannot be started there",
+				 sys->memory_source);
+	return 0;
+}
+
+static int ram_base(const struct load_request *req, const struct system_desc *sys,
+		    struct plan *plan, uint64_t *base, struct error *err)
+{
+	const char *from;
+	uint64_t low = 0;
+	int ret = lowest_ram(req, sys, &low, &from, err);
+
+	if (ret)
+		return ret;
+	if (low % SZ_128M == 0) {
+		*base = low;
+		return 0;
+	}
+	/* The 128 MiB mask lands below RAM; a decompressor that checks its
+	 * guess against the DTB then takes the lowest bank rounded up to
+	 * 2 MiB.  An older one, or an ATAG boot, has no such fallback. */
+	*base = round_up(low, SZ_2M);
+	plan_note(plan, "arm: RAM starts at 0x%" PRIx64 " (from %s), not 128 MiB aligned: the kernel must find its base 0x%" PRIx64 " in the DTB%s",
+		  low, from, *base, req->atags.data ? " (an ATAG boot cannot: expect trouble)" : "");
+	return 0;
+}
+
+static const char *text_offset_source(const struct arm_zimage *z)
+{
+	switch (z->text_offset_from) {
+	case ZIMAGE_TEXT_OFFSET_TAG:
+		return "from the KLSZ tag";
+	case ZIMAGE_TEXT_OFFSET_CODE:
+		return z->thumb_code ? "decoded from Thumb-2 code" : "decoded from ARM code";
+	default:
+		return "unknown: assumed at most";
+	}
+}
+
+static int plan_zimage(const struct load_request *req, const struct system_desc *sys,
+		       struct plan *plan, struct arm_layout *lay, struct error *err)
+{
+	const struct kernel_file *k = &req->kernel;
+	struct arm_zimage z;
+	uint64_t block_end, kernel, kernel_low, image_end, kernel_end, memsz, addr;
+	int ret;
+
+	ret = arm_zimage_parse(k->data, k->size, k->path, &z, err);
+	if (ret)
+		return ret;
+	ret = ram_base(req, sys, plan, &lay->base, err);
+	if (ret)
+		return ret;
+	block_end = (lay->base & ~(SZ_128M - 1)) + SZ_128M;
+	if (block_end > ADDRESSABLE_END)
+		block_end = ADDRESSABLE_END;
+
+	kernel = lay->base + z.text_offset;
+	/* With TEXT_OFFSET unknown the kernel may start as low as 0x8000 in. */
+	kernel_low = (z.text_offset_from == ZIMAGE_TEXT_OFFSET_ASSUMED ? lay->base + 0x8000 : kernel) -
+		     PGDIR_ROOM;
+	image_end = kernel + z.inflated_size;
+	kernel_end = round_up(image_end + z.kernel_bss, plan->page_size);
+	if (kernel_end > ADDRESSABLE_END ||
+	    !mem_ranges_contains(&sys->usable, kernel_low, kernel_end))
+		return error_set(err, -ENOSPC, "%s: the kernel decompresses to 0x%" PRIx64 "-0x%" PRIx64 " (RAM base 0x%" PRIx64 " + TEXT_OFFSET 0x%x), which is not all usable RAM in %s",
+				 k->path, kernel_low, kernel_end - 1, lay->base, z.text_offset,
+				 sys->memory_source);
+
+	/* The file (with any appended DTB), then the decompressor's BSS,
+	 * stack and heap.  Its BSS size is not recorded anywhere; the
+	 * kernel's, which the tag gives, is far larger, so it stands in.
+	 * The kernel zero-fills memsz past the file, so no stale word there
+	 * can pass for an appended DTB. */
+	memsz = (uint64_t)k->size + z.kernel_bss + DECOMPRESSOR_STACK + z.malloc_size +
+		(z.appended_dtb ? APPENDED_DTB_GROWTH : 0);
+	if (plan_find_space(plan, &sys->usable, memsz, plan->page_size, image_end,
+			    block_end - 1, &addr))
+		return error_set(err, -ENOSPC, "%s: no room for the zImage (0x%" PRIx64 " bytes running) between the decompressed kernel's end 0x%" PRIx64 " and 0x%" PRIx64 " in %s",
+				 k->path, memsz, image_end, block_end, sys->memory_source);
+	ret = plan_add_segment(plan, "kernel", k->path, k->data, k->size, addr, memsz, NULL, err);
+	if (ret)
+		return ret;
+
+	lay->kernel_entry = addr;
+	lay->data_min = max_u64(round_up(addr + memsz, plan->page_size), kernel_end);
+	lay->low_data_end = kernel_low;
+	plan_note(plan, "arm zImage: 0x%x bytes; kernel 0x%x + BSS 0x%x%s; TEXT_OFFSET 0x%x (%s)%s",
+		  z.length, z.inflated_size, z.kernel_bss, z.has_size_tag ? "" : " (no KLSZ tag: estimated)",
+		  z.text_offset, text_offset_source(&z),
+		  z.appended_dtb ? "; has an appended DTB, which its decompressor prefers to r2" : "");
+	plan_note(plan, "arm layout: RAM base 0x%" PRIx64 ", kernel 0x%" PRIx64 "-0x%" PRIx64 ", zImage runs in place at 0x%" PRIx64 " (no self-relocation), boot data from 0x%" PRIx64,
+		  lay->base, kernel, kernel_end - 1, addr, lay->data_min);
+	if (k->has_load_addr)
+		plan_note(plan, "arm: the container's load address 0x%" PRIx64 " is ignored: a zImage runs anywhere",
+			  k->load_addr);
+	return 0;
+}
+
+/* A kernel Image a uImage carried: it runs only where the header says. */
+static int plan_raw_image(const struct load_request *req, const struct system_desc *sys,
+			  struct plan *plan, struct arm_layout *lay, struct error *err)
+{
+	const struct kernel_file *k = &req->kernel;
+	uint64_t memsz = (uint64_t)k->size + RAW_IMAGE_BSS_ALLOWANCE;
+	int ret;
+
+	if (k->load_addr % plan->page_size)
+		return error_set(err, -EINVAL, "%s: load address 0x%" PRIx64 " is not page aligned; kexec can only place whole pages",
+				 k->path, k->load_addr);
+	if (k->entry_addr & 3 || k->entry_addr < k->load_addr ||
+	    k->entry_addr >= k->load_addr + k->size)
+		return error_set(err, -EINVAL, "%s: entry 0x%" PRIx64 " is not an ARM instruction inside the image at 0x%" PRIx64,
+				 k->path, k->entry_addr, k->load_addr);
+	if (k->load_addr + memsz > ADDRESSABLE_END || k->load_addr < PGDIR_ROOM ||
+	    !mem_ranges_contains(&sys->usable, k->load_addr - PGDIR_ROOM, k->load_addr + memsz))
+		return error_set(err, -ENOSPC, "%s: load address 0x%" PRIx64 " (+ 0x%" PRIx64 " bytes with BSS) is not usable RAM in %s",
+				 k->path, k->load_addr, memsz, sys->memory_source);
+	ret = plan_add_segment(plan, "kernel", k->path, k->data, k->size, k->load_addr, memsz,
+			       NULL, err);
+	if (ret)
+		return ret;
+	lay->base = k->load_addr & ~(SZ_2M - 1);
+	lay->kernel_entry = k->entry_addr;
+	lay->data_min = round_up(k->load_addr + memsz, plan->page_size);
+	lay->low_data_end = 0;
+	plan_note(plan, "arm kernel Image at 0x%" PRIx64 " (from its container), entry 0x%" PRIx64 ", BSS unknown: 0x%" PRIx64 " reserved",
+		  k->load_addr, k->entry_addr, memsz);
+	return 0;
+}
+
+/* Lowest room at or above the layout's data_min, in the early-mapped low
+ * memory when possible. */
+static int place_data(struct plan *plan, const struct system_desc *sys,
+		      const struct arm_layout *lay, uint64_t size, uint64_t align,
+		      const char *what, uint64_t *addr, struct error *err)
+{
+	if (plan_find_space(plan, &sys->usable, size, align, lay->data_min,
+			    lay->lowmem_end - 1, addr) == 0)
+		return 0;
+	if (plan_find_space(plan, &sys->usable, size, align, lay->data_min,
+			    ADDRESSABLE_END - 1, addr) == 0) {
+		plan_note(plan, "arm: the %s at 0x%" PRIx64 " lies past the first 768 MiB of RAM: a kernel with the default 3G/1G split may not reach it",
+			  what, *addr);
+		return 0;
+	}
+	return error_set(err, -ENOSPC, "no room for the %s (%" PRIu64 " KiB) above 0x%" PRIx64 " and below 4 GiB in %s",
+			 what, size >> 10, lay->data_min, sys->memory_source);
+}
+
+static int place_dtb(const struct load_request *req, const struct system_desc *sys,
+		     struct plan *plan, const struct arm_layout *lay,
+		     const struct chosen_update *chosen, uint64_t *addr, struct error *err)
+{
+	void *dtb = NULL;
+	size_t dtb_size;
+	uint64_t align = DTB_ALIGN;
+	int ret;
+
+	ret = dtb_update_chosen(req->dtb.data, chosen, &dtb, &dtb_size, err);
+	if (ret)
+		return error_prefix(err, ret, "%s", req->dtb.path);
+	/* Up to one section it fits the two mapped sections wherever it
+	 * starts; beyond, it must start on a section boundary. */
+	if (dtb_size > BOOT_DATA_SECTION * (BOOT_DATA_SECTIONS - 1))
+		align = BOOT_DATA_SECTION;
+	ret = place_data(plan, sys, lay, dtb_size, align, "DTB", addr, err);
+	if (ret) {
+		free(dtb);
+		return ret;
+	}
+	return plan_add_segment(plan, "dtb", req->dtb.path, dtb, dtb_size, *addr, dtb_size,
+				dtb, err);
+}
+
+static int place_atags(const struct load_request *req, const struct system_desc *sys,
+		       struct plan *plan, const struct arm_layout *lay,
+		       const struct atags_update *update, uint64_t *addr, struct error *err)
+{
+	uint8_t *list;
+	size_t size;
+	int ret;
+
+	ret = atags_build(req->atags.data, req->atags.size, req->atags.path, update, &list,
+			  &size, err);
+	if (ret)
+		return ret;
+	/* booting.rst: conventionally in the first 16 KiB of RAM, below the
+	 * kernel's page tables, where nothing else will be put. */
+	if (!(lay->low_data_end > lay->base &&
+	      plan_find_space(plan, &sys->usable, size, ATAGS_ALIGN, lay->base,
+			      lay->low_data_end - 1, addr) == 0)) {
+		ret = place_data(plan, sys, lay, size, ATAGS_ALIGN, "ATAG list", addr, err);
+		if (ret) {
+			free(list);
+			return ret;
+		}
+	}
+	return plan_add_segment(plan, "atags", req->atags.path, list, size, *addr, size, list,
+				err);
+}
+
+static int arm_plan_kernel(const struct load_request *req,
+			   const struct system_desc *sys, struct plan *plan,
+			   struct error *err)
+{
+	struct arm_layout lay = { 0 };
+	uint64_t initrd_addr = 0, data_addr;
+	int ret;
+
+	if (req->crash)
+		return error_set(err, -ENOTSUP, "-p: crash kernels are not supported on 32-bit ARM yet");
+	if (arm_zimage_probe(req->kernel.data, req->kernel.size))
+		ret = plan_zimage(req, sys, plan, &lay, err);
+	else if (req->kernel.has_load_addr)
+		ret = plan_raw_image(req, sys, plan, &lay, err);
+	else
+		return error_set(err, -EINVAL, "%s: not a zImage (no magic 0x%08x at 0x%x), nor a kernel in a uImage",
+				 req->kernel.path, ZIMAGE_MAGIC, ZIMAGE_MAGIC_OFFSET);
+	if (ret)
+		return ret;
+	lay.lowmem_end = lay.base + LOWMEM_SIZE < ADDRESSABLE_END ? lay.base + LOWMEM_SIZE
+								  : ADDRESSABLE_END;
+
+	if (req->initrd.data) {
+		ret = place_data(plan, sys, &lay, req->initrd.size, plan->page_size, "initrd",
+				 &initrd_addr, err);
+		if (ret)
+			return error_prefix(err, ret, "%s", req->initrd.path);
+		ret = plan_add_segment(plan, "initrd", req->initrd.path, req->initrd.data,
+				       req->initrd.size, initrd_addr, req->initrd.size, NULL, err);
+		if (ret)
+			return ret;
+	}
+
+	plan->kernel_entry = lay.kernel_entry;
+	plan->kernel_regs[0] = 0;
+	plan->kernel_regs[3] = 0;
+	if (req->atags.data) {
+		struct atags_update update = {
+			.cmdline = req->cmdline,
+			.has_initrd = req->initrd.data != NULL,
+			.initrd_start = (uint32_t)initrd_addr,
+			.initrd_size = (uint32_t)req->initrd.size,
+		};
+
+		ret = place_atags(req, sys, plan, &lay, &update, &data_addr, err);
+		if (ret)
+			return ret;
+		if (req->has_machine_type) {
+			plan->kernel_regs[1] = req->machine_type;
+		} else {
+			/* No interface reports the machine number; the running
+			 * kernel passes its own in r1 to the kexec entry. */
+			plan->kernel_regs[1] = 0;
+			plan->purgatory_flags |= PURGATORY_KEEP_R1;
+			plan_note(plan, "arm: r1 (machine type) is passed on from the running kernel");
+		}
+	} else {
+		struct chosen_update chosen = {
+			.bootargs = req->cmdline,
+			.has_initrd = req->initrd.data != NULL,
+			.initrd_start = initrd_addr,
+			.initrd_end = initrd_addr + req->initrd.size,
+			.rng_seed = sys->rng_seed,
+			.rng_seed_size = sizeof(sys->rng_seed),
+			.kaslr_seed = sys->kaslr_seed,
+		};
+
+		ret = place_dtb(req, sys, plan, &lay, &chosen, &data_addr, err);
+		if (ret)
+			return ret;
+		plan->kernel_regs[1] = R1_DTB;
+	}
+	plan->kernel_regs[2] = data_addr;
+	return 0;
+}
+
+const struct arch_backend arm_backend = {
+	.name = "arm",
+	.machines = { "armv7l", "armv8l", "armv7", "armv6l", "arm" },
+	.kexec_arch = KEXEC_ARCH_ARM,
+	.elf_machine = EM_ARM,
+	.purgatory = purgatory_arm_image,
+	.purgatory_end = purgatory_arm_image_end,
+	.addressable_end = ADDRESSABLE_END,
+	.accepts_atags = true,
+	.plan_kernel = arm_plan_kernel,
+};

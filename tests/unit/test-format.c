@@ -1,0 +1,418 @@
+/* Kernel formats, from the fixtures of tests/fixtures/formats (made by its
+ * make-fixtures.sh): each is unwrapped to the expected chain and payload,
+ * each broken variant is refused with a message that says why, and a
+ * kernel given as the initrd (or an initramfs as the kernel) is named. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "check.h"
+#include "config.h"
+#include "format.h"
+
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
+
+static const char *dir;
+
+struct fixture {
+	char *data;
+	size_t size;
+};
+
+static struct fixture open_fixture(const char *name)
+{
+	char path[512];
+	struct fixture f;
+
+	snprintf(path, sizeof(path), "formats/%s", name);
+	f.data = read_fixture(dir, path, &f.size);
+	return f;
+}
+
+/* Unwraps `file`; expects success, `chain`, and a payload equal to the
+ * fixture `payload`. */
+static void unwraps_to(const char *file, const char *chain, const char *payload)
+{
+	struct fixture in = open_fixture(file), want = open_fixture(payload);
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = NULL;
+	char name[256];
+	int ret;
+
+	ret = format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	snprintf(name, sizeof(name), "%s: unwraps", file);
+	CHECK_EQ(name, ret, 0);
+	if (ret)
+		printf("#   %s\n", err.msg);
+	snprintf(name, sizeof(name), "%s: chain \"%s\"", file, chain);
+	CHECK_STR(name, k.chain, chain);
+	snprintf(name, sizeof(name), "%s: payload is %s, byte for byte", file, payload);
+	CHECK(name, !ret && k.size == want.size && memcmp(k.data, want.data, want.size) == 0);
+	free(owned);
+	free(in.data);
+	free(want.data);
+}
+
+/* Expects format_unwrap_kernel to fail with `code` and a message holding
+ * `msg` (and the file's name). */
+static void refused(const char *file, int code, const char *msg)
+{
+	struct fixture in = open_fixture(file);
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = (void *)1;
+	char name[256];
+	int ret;
+
+	ret = format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	snprintf(name, sizeof(name), "%s: refused (%d)", file, code);
+	CHECK_EQ(name, ret, code);
+	snprintf(name, sizeof(name), "%s: message says \"%s\"", file, msg);
+	CHECK_CONTAINS(name, err.msg, msg);
+	snprintf(name, sizeof(name), "%s: message names the file", file);
+	CHECK(name, strncmp(err.msg, file, strlen(file)) == 0);
+	snprintf(name, sizeof(name), "%s: nothing left to free", file);
+	CHECK(name, owned == NULL);
+	free(in.data);
+}
+
+static void initrd_accepted(const char *file)
+{
+	struct fixture in = open_fixture(file);
+	struct error err = { { 0 } };
+	char name[256];
+	int ret = format_check_initrd((const uint8_t *)in.data, in.size, file, &err);
+
+	snprintf(name, sizeof(name), "--initrd %s: passed through", file);
+	CHECK_EQ(name, ret, 0);
+	if (ret)
+		printf("#   %s\n", err.msg);
+	free(in.data);
+}
+
+static void initrd_refused(const char *file, const char *msg)
+{
+	struct fixture in = open_fixture(file);
+	struct error err = { { 0 } };
+	char name[256];
+	int ret = format_check_initrd((const uint8_t *)in.data, in.size, file, &err);
+
+	snprintf(name, sizeof(name), "--initrd %s: refused", file);
+	CHECK_EQ(name, ret, -EINVAL);
+	snprintf(name, sizeof(name), "--initrd %s: message says \"%s\"", file, msg);
+	CHECK_CONTAINS(name, err.msg, msg);
+	free(in.data);
+}
+
+static void test_detect(void)
+{
+	static const uint8_t junk[64] = "not any format at all";
+	struct fixture f = open_fixture("Image");
+
+	CHECK_EQ("raw Image detected", format_detect((uint8_t *)f.data, f.size), FORMAT_ARM64_IMAGE);
+	CHECK_EQ("random bytes are unknown", format_detect(junk, sizeof(junk)), FORMAT_UNKNOWN);
+	CHECK_EQ("too short for any header is unknown", format_detect((uint8_t *)f.data, 2),
+		 FORMAT_UNKNOWN);
+	CHECK_STR("format names come from the table", format_name(FORMAT_ZBOOT), "zboot");
+	CHECK_STR("a flat ARM Image has a name but no probe", format_name(FORMAT_ARM_IMAGE),
+		  "arm Image");
+	free(f.data);
+}
+
+static void test_plain_and_compressed(void)
+{
+	unwraps_to("Image", "Image", "Image");
+	unwraps_to("zImage", "zImage", "zImage");
+	unwraps_to("Image.gz", "gzip -> Image", "Image");
+	unwraps_to("Image.gz.gz", "gzip -> gzip -> Image", "Image");
+	refused("Image.gz-truncated", -EINVAL, "gzip: truncated");
+	refused("Image.gz-badcrc", -EINVAL, "gzip: CRC32 mismatch");
+	refused("Image.gz-badisize", -EINVAL, "ISIZE");
+	refused("Image.gz-corrupt", -EINVAL, "gzip: corrupt data");
+	refused("Image.gz-trailing", -EINVAL, "trailing data");
+	refused("Image.gz5", -EINVAL, "more than 4 layers");
+#ifdef HAVE_ZSTD
+	unwraps_to("Image.zst", "zstd -> Image", "Image");
+	refused("Image.zst-truncated", -EINVAL, "zstd: truncated");
+	refused("Image.zst-badsize", -EINVAL, "zstd: ");
+#else
+	refused("Image.zst", -ENOTSUP, "Image.zst: zstd-compressed kernel, but this kexec was built without zstd support");
+#endif
+#ifdef HAVE_LZMA
+	unwraps_to("Image.xz", "xz -> Image", "Image");
+	unwraps_to("Image.lzma", "lzma -> Image", "Image");
+	unwraps_to("Image.lzma-sized", "lzma -> Image", "Image");
+	refused("Image.lzma-badsize", -EINVAL, "the size appended after the stream says 12345 bytes");
+	refused("Image.lzma-sizelie", -EINVAL, "lzma: ");
+	refused("Image.xz-truncated", -EINVAL, "xz: truncated");
+#else
+	refused("Image.xz", -ENOTSUP, "xz-compressed kernel, but this kexec was built without xz support");
+	refused("Image.lzma", -ENOTSUP, "lzma-compressed kernel, but this kexec was built without lzma support");
+#endif
+}
+
+static void test_zboot(void)
+{
+	unwraps_to("zboot-gzip.efi", "zboot(gzip) -> Image", "Image");
+#ifdef HAVE_ZSTD
+	unwraps_to("zboot-zstd.efi", "zboot(zstd) -> Image", "Image");
+#else
+	refused("zboot-zstd.efi", -ENOTSUP, "zboot with a zstd-compressed kernel, but this kexec was built without zstd support");
+#endif
+	refused("zboot-truncated.efi", -EINVAL, "zboot: payload of 0x");
+	refused("zboot-sizelie.efi", -EINVAL, "zboot");
+	refused("zboot-lz4.efi", -ENOTSUP, "unknown or unsupported payload compression \"lz4\"");
+	refused("zboot-mismatch.efi", -EINVAL, "header says zstd but the payload is not a zstd stream");
+}
+
+static void uimage_addresses(const char *file, bool has, uint64_t load_addr, uint64_t entry)
+{
+	struct fixture in = open_fixture(file);
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = NULL;
+	char name[256];
+
+	format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	snprintf(name, sizeof(name), "%s: %s load address", file, has ? "has a" : "no");
+	CHECK_EQ(name, k.has_load_addr, has);
+	snprintf(name, sizeof(name), "%s: load address", file);
+	CHECK_EQ(name, k.load_addr, load_addr);
+	snprintf(name, sizeof(name), "%s: entry address", file);
+	CHECK_EQ(name, k.entry_addr, entry);
+	free(owned);
+	free(in.data);
+}
+
+static void test_uimage(void)
+{
+	unwraps_to("uImage-Image", "uImage -> Image", "Image");
+	unwraps_to("uImage-gzip-Image", "uImage -> gzip -> Image", "Image");
+	unwraps_to("uImage-zImage", "uImage -> zImage", "zImage");
+	unwraps_to("uImage-gzip-zImage", "uImage -> gzip -> zImage", "zImage");
+	unwraps_to("uImage-noload-zImage", "uImage -> zImage", "zImage");
+#ifdef HAVE_ZSTD
+	unwraps_to("uImage-zstd-Image", "uImage -> zstd -> Image", "Image");
+#endif
+	uimage_addresses("uImage-gzip-zImage", true, 0x80008000, 0x80008040);
+	uimage_addresses("uImage-Image", true, 0x40080000, 0x40080000);
+	uimage_addresses("uImage-noload-zImage", false, 0, 0);
+	refused("uImage-badhcrc", -EINVAL, "uImage: header CRC32 mismatch");
+	refused("uImage-baddcrc", -EINVAL, "uImage: data CRC32 mismatch");
+	refused("uImage-truncated", -EINVAL, "uImage: header says 8192 bytes of data but the file has 7936");
+	refused("uImage-short", -EINVAL, "uImage: truncated");
+	refused("uImage-lz4", -ENOTSUP, "uImage with lz4-compressed data");
+	refused("uImage-gzip-mismatch", -EINVAL, "header says gzip-compressed but the data is Image");
+	refused("uImage-x86", -EINVAL, "not arm or arm64");
+	refused("uImage-ramdisk", -EINVAL, "this is an initramfs (uImage ramdisk");
+}
+
+static void test_elf(void)
+{
+	struct fixture in = open_fixture("vmlinux-arm");
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = NULL;
+
+	unwraps_to("vmlinux-arm64", "ELF -> Image", "vmlinux-arm64.bin");
+	unwraps_to("vmlinux-arm", "ELF -> arm Image", "vmlinux-arm.bin");
+	CHECK_EQ("vmlinux-arm: unwraps", format_unwrap_kernel((uint8_t *)in.data, in.size, "vmlinux-arm",
+							       &k, &owned, &err), 0);
+	CHECK_EQ("vmlinux-arm: payload marked as a flat ARM Image", k.format, FORMAT_ARM_IMAGE);
+	CHECK("vmlinux-arm: physical load address from p_paddr", k.has_load_addr);
+	CHECK_EQ("vmlinux-arm: load address", k.load_addr, 0x80008000);
+	CHECK_EQ("vmlinux-arm: entry translated to physical", k.entry_addr, 0x80008000);
+	free(owned);
+	free(in.data);
+	refused("vmlinux-arm64-nomagic", -EINVAL, "does not start with an arm64 Image header");
+	refused("vmlinux-arm64-truncated", -EINVAL, "run past the end of the file");
+	refused("vmlinux-x86", -EINVAL, "not a 64-bit arm64 or a 32-bit arm kernel");
+}
+
+static void test_wrong_file(void)
+{
+	struct fixture dtb = open_fixture("../dtb/qemu-virt.dtb");
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = NULL;
+
+	refused("initramfs.cpio", -EINVAL, "this is an initramfs (cpio), not a kernel: pass it with --initrd");
+	refused("initramfs.cpio.gz", -EINVAL,
+		"initramfs.cpio.gz: this is an initramfs (gzip-compressed cpio), not a kernel: pass it with --initrd");
+#ifdef HAVE_ZSTD
+	refused("initramfs.cpio.zst", -EINVAL, "this is an initramfs (zstd-compressed cpio)");
+#endif
+	CHECK_EQ("a device tree as the kernel is refused",
+		 format_unwrap_kernel((uint8_t *)dtb.data, dtb.size, "x.dtb", &k, &owned, &err), -EINVAL);
+	CHECK_CONTAINS("... with a message pointing at --dtb", err.msg, "pass it with --dtb");
+	free(dtb.data);
+
+	initrd_accepted("initramfs.cpio");
+	initrd_accepted("initramfs.cpio.gz");
+	initrd_accepted("initramfs.cpio.zst");
+	initrd_accepted("uImage-ramdisk");
+	initrd_refused("Image", "this is a kernel (Image), not an initrd");
+	initrd_refused("zImage", "this is a kernel (zImage)");
+	initrd_refused("Image.gz", "this is a kernel (gzip-compressed Image), not an initrd");
+	initrd_refused("Image.gz.gz", "(gzip-compressed gzip-compressed Image)");
+	initrd_refused("zboot-gzip.efi", "this is a kernel (zboot)");
+	initrd_refused("uImage-gzip-zImage", "this is a kernel (uImage)");
+	initrd_refused("vmlinux-arm64", "this is a kernel (ELF)");
+#ifdef HAVE_ZSTD
+	initrd_refused("Image.zst", "this is a kernel (zstd-compressed Image)");
+#endif
+#ifdef HAVE_LZMA
+	initrd_refused("Image.xz", "this is a kernel (xz-compressed Image)");
+	initrd_refused("Image.lzma", "this is a kernel (lzma-compressed Image)");
+#endif
+}
+
+/* --- decompression bombs: generated here, not committed ------------------- */
+
+#define BOMB_SIZE (FORMAT_MAX_UNPACKED + (1u << 20))
+static uint8_t zeros[1 << 20];
+
+struct growbuf {
+	uint8_t *data;
+	size_t size, cap;
+};
+
+static void grow(struct growbuf *b, size_t more)
+{
+	if (b->size + more > b->cap) {
+		b->cap = (b->size + more) * 2;
+		b->data = realloc(b->data, b->cap);
+		if (!b->data) {
+			printf("Bail out! out of memory\n");
+			exit(1);
+		}
+	}
+}
+
+static void gzip_bomb(struct growbuf *b)
+{
+	z_stream zs;
+	size_t fed;
+
+	memset(&zs, 0, sizeof(zs));
+	deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	for (fed = 0; fed <= BOMB_SIZE; fed += sizeof(zeros)) {
+		int flush = fed + sizeof(zeros) > BOMB_SIZE ? Z_FINISH : Z_NO_FLUSH;
+
+		zs.next_in = zeros;
+		zs.avail_in = flush == Z_FINISH ? (uInt)(BOMB_SIZE - fed) : sizeof(zeros);
+		do {
+			grow(b, 65536);
+			zs.next_out = b->data + b->size;
+			zs.avail_out = 65536;
+			deflate(&zs, flush);
+			b->size += 65536 - zs.avail_out;
+		} while (zs.avail_out == 0);
+	}
+	deflateEnd(&zs);
+}
+
+static void bomb_refused(const char *name, struct growbuf *b, const char *msg)
+{
+	struct kernel_file k;
+	struct error err = { { 0 } };
+	void *owned = (void *)1;
+	char label[256];
+
+	snprintf(label, sizeof(label), "%s bomb (%zu KiB) is refused", name, b->size >> 10);
+	CHECK_EQ(label, format_unwrap_kernel(b->data, b->size, "bomb", &k, &owned, &err), -EFBIG);
+	snprintf(label, sizeof(label), "%s bomb: message says \"%s\"", name, msg);
+	CHECK_CONTAINS(label, err.msg, msg);
+	CHECK("... and nothing is left allocated", owned == NULL);
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+static void test_bombs(void)
+{
+	struct growbuf b = { 0 };
+
+	gzip_bomb(&b);
+	bomb_refused("gzip", &b, "decompresses to more than 256 MiB");
+#ifdef HAVE_ZSTD
+	{
+		/* Once without a content size (the limit stops it as data
+		 * comes out), once with a true one past the limit (refused
+		 * from the header, before any allocation). */
+		int pledged;
+
+		for (pledged = 0; pledged < 2; pledged++) {
+			ZSTD_CCtx *cc = ZSTD_createCCtx();
+			size_t fed;
+
+			ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, 1);
+			if (pledged)
+				ZSTD_CCtx_setPledgedSrcSize(cc, BOMB_SIZE);
+			for (fed = 0; fed < BOMB_SIZE; fed += sizeof(zeros)) {
+				ZSTD_inBuffer in = { zeros, sizeof(zeros), 0 };
+				ZSTD_EndDirective end = fed + sizeof(zeros) >= BOMB_SIZE ? ZSTD_e_end : ZSTD_e_continue;
+				size_t left;
+
+				do {
+					ZSTD_outBuffer out;
+
+					grow(&b, 65536);
+					out = (ZSTD_outBuffer){ b.data + b.size, 65536, 0 };
+					left = ZSTD_compressStream2(cc, &out, &in, end);
+					b.size += out.pos;
+				} while (in.pos < in.size || (end == ZSTD_e_end && left != 0));
+			}
+			ZSTD_freeCCtx(cc);
+			bomb_refused(pledged ? "zstd (content size in the header)" : "zstd", &b,
+				     pledged ? "frame header says" : "decompresses to more than 256 MiB");
+		}
+	}
+#endif
+#ifdef HAVE_LZMA
+	{
+		lzma_stream s = LZMA_STREAM_INIT;
+		size_t fed;
+
+		if (lzma_easy_encoder(&s, 0, LZMA_CHECK_CRC32) != LZMA_OK) {
+			printf("Bail out! cannot start the xz encoder\n");
+			exit(1);
+		}
+		for (fed = 0; fed < BOMB_SIZE; fed += sizeof(zeros)) {
+			lzma_action act = fed + sizeof(zeros) >= BOMB_SIZE ? LZMA_FINISH : LZMA_RUN;
+			lzma_ret r;
+
+			s.next_in = zeros;
+			s.avail_in = sizeof(zeros);
+			do {
+				grow(&b, 65536);
+				s.next_out = b.data + b.size;
+				s.avail_out = 65536;
+				r = lzma_code(&s, act);
+				b.size += 65536 - s.avail_out;
+			} while (s.avail_in > 0 || (act == LZMA_FINISH && r != LZMA_STREAM_END));
+		}
+		lzma_end(&s);
+		bomb_refused("xz", &b, "decompresses to more than 256 MiB");
+	}
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	dir = fixtures_dir(argc, argv);
+	test_detect();
+	test_plain_and_compressed();
+	test_zboot();
+	test_uimage();
+	test_elf();
+	test_wrong_file();
+	test_bombs();
+	return check_status();
+}
