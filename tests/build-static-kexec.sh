@@ -29,7 +29,9 @@ packages=(libfdt-dev libfdt1 zlib1g-dev libelf-dev libzstd-dev liblzma-dev)
 E2E_PROG='build-static-kexec' # read by lib.sh
 . "$top/tests/e2e/lib.sh"
 
-if [ ! -f "$sysroot/.complete" ]; then
+# The stamp records the package list: a sysroot made for a shorter list
+# (an older checkout) is remade rather than silently used without a library.
+if [ "$(cat "$sysroot/.complete" 2>/dev/null)" != "${packages[*]}" ]; then
 	for p in "${packages[@]}"; do e2e_arch_visible "$arch" "$p"; done
 	rm -rf "$sysroot" "$cache/debs-$arch"
 	mkdir -p "$sysroot"
@@ -37,7 +39,8 @@ if [ ! -f "$sysroot/.complete" ]; then
 	for deb in "$cache/debs-$arch"/*.deb; do
 		dpkg-deb -x "$deb" "$sysroot"
 	done
-	touch "$sysroot/.complete"
+	echo "${packages[*]}" >"$sysroot/.complete"
+	rm -f "$build/Makefile" # configure again: the libraries it found changed
 fi
 
 if [ ! -x "$top/configure" ]; then
