@@ -1,7 +1,7 @@
 /* The 32-bit ARM purgatory's SHA-256 engine: the portable code for every
- * block.  The AArch32 SHA-256 instructions exist only on ARMv8 CPUs and
- * would need the FP/SIMD unit enabled for the current mode (HYP or SVC)
- * first; plain C keeps the purgatory free of mode-dependent setup. */
+ * block, run with the I-cache on (purgatory_entry.S).  The AArch32 SHA-256
+ * instructions exist only on ARMv8 CPUs and would need the FP/SIMD unit
+ * enabled for the current mode (HYP or SVC) first. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +18,5 @@ size_t sha256_arch_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks
 
 const char *purgatory_hash_engine(void)
 {
-	return "portable SHA-256";
+	return "portable SHA-256, I-cache on";
 }

@@ -54,7 +54,9 @@ purgatory_entry:
 	blo	1b
 	mov	sp, r2
 
+	bl	icache_on
 	bl	purgatory_main
+	bl	icache_restore
 
 	/* booting.rst: r0 = 0, r1 = machine type (~0 with a DTB), r2 = DTB or
 	 * ATAGs; the loader wrote them as 64-bit little-endian words, so the
@@ -85,6 +87,48 @@ purgatory_entry:
 	.long	purgatory_params - .Lanchor
 
 	.text
+/*
+ * The I-cache on while hashing: with the MMU off, instruction fetches are
+ * otherwise uncached, one DRAM access each.  The one place that knows the
+ * mode: HSCTLR in HYP, SCTLR in SVC (CPSR.M = 0x1a is HYP).  r8 keeps the
+ * control register as we found it and r9 the mode (both callee-saved, so
+ * purgatory_main preserves them); icache_restore puts it back and
+ * invalidates, so the kernel finds the state it would have had without
+ * us and nothing stale (booting.rst allows either I-cache state).
+ */
+	.type	icache_on, %function
+icache_on:
+	mrs	r9, cpsr
+	and	r9, r9, #0x1f
+	mov	r0, #0
+	mcr	p15, 0, r0, c7, c5, 0		/* ICIALLU */
+	mcr	p15, 0, r0, c7, c5, 6		/* BPIALL */
+	dsb
+	isb
+	cmp	r9, #0x1a
+	mrceq	p15, 4, r8, c1, c0, 0		/* HSCTLR */
+	mrcne	p15, 0, r8, c1, c0, 0		/* SCTLR */
+	orr	r0, r8, #(1 << 12)		/* I */
+	mcreq	p15, 4, r0, c1, c0, 0
+	mcrne	p15, 0, r0, c1, c0, 0
+	isb
+	bx	lr
+	.size	icache_on, . - icache_on
+
+	.type	icache_restore, %function
+icache_restore:
+	cmp	r9, #0x1a
+	mcreq	p15, 4, r8, c1, c0, 0
+	mcrne	p15, 0, r8, c1, c0, 0
+	isb
+	mov	r0, #0
+	mcr	p15, 0, r0, c7, c5, 0		/* ICIALLU */
+	mcr	p15, 0, r0, c7, c5, 6		/* BPIALL */
+	dsb
+	isb
+	bx	lr
+	.size	icache_restore, . - icache_restore
+
 	.globl	purgatory_halt
 	.type	purgatory_halt, %function
 purgatory_halt:
