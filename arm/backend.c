@@ -18,11 +18,14 @@
  * before the decompressor runs. */
 #include <errno.h>
 #include <inttypes.h>
+#include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
 #include "atags.h"
+#include "cmdline.h"
 #include "dtb.h"
 #include "params.h"
 #include "zimage.h"
@@ -54,6 +57,12 @@
 #define BOOT_DATA_SECTIONS 2
 /* A raw Image (from a uImage) says nothing of its BSS. */
 #define RAW_IMAGE_BSS_ALLOWANCE (8ull << 20)
+/* A crash load keeps the ELF core header in a block of its own at the top
+ * of the crash region, which the crash kernel is not given: it reads the
+ * header with ioremap (arch/arm/kernel/crash_dump.c), which refuses RAM the
+ * kernel maps.  2 MiB keeps the memory it is given section aligned, with
+ * LPAE too. */
+#define CRASH_HEADER_BLOCK SZ_2M
 #define DTB_ALIGN 8
 #define ATAGS_ALIGN 4
 #define R1_DTB 0xffffffffu
@@ -93,7 +102,10 @@ static int lowest_ram(const struct load_request *req, const struct system_desc *
 	mem_ranges_init(&ram);
 	mem_ranges_init(&reserved);
 	*from = sys->memory_source;
-	if (req->dtb.data && dtb_memory(req->dtb.data, &ram, &reserved, NULL) == 0) {
+	/* A crash kernel's decompressor takes its base from
+	 * linux,usable-memory-range, which holds the crash region. */
+	if (!req->crash && req->dtb.data &&
+	    dtb_memory(req->dtb.data, &ram, &reserved, NULL) == 0) {
 		for (i = 0; i < ram.n && !found; i++)
 			if (ram.r[i].start < ADDRESSABLE_END) {
 				*low = ram.r[i].start;
@@ -131,8 +143,12 @@ static int ram_base(const struct load_request *req, const struct system_desc *sy
 	 * guess against the DTB then takes the lowest bank rounded up to
 	 * 2 MiB.  An older one, or an ATAG boot, has no such fallback. */
 	*base = round_up(low, SZ_2M);
-	plan_note(plan, "arm: RAM starts at 0x%" PRIx64 " (from %s), not 128 MiB aligned: the kernel must find its base 0x%" PRIx64 " in the DTB%s",
-		  low, from, *base, req->atags.data ? " (an ATAG boot cannot: expect trouble)" : "");
+	if (req->crash)
+		plan_note(plan, "arm: the crash region starts at 0x%" PRIx64 ", not 128 MiB aligned (crashkernel=SIZE@OFFSET?): only a decompressor that reads linux,usable-memory-range (recent kernels) finds its base 0x%" PRIx64 "; an older one writes the kernel below the region",
+			  low, *base);
+	else
+		plan_note(plan, "arm: RAM starts at 0x%" PRIx64 " (from %s), not 128 MiB aligned: the kernel must find its base 0x%" PRIx64 " in the DTB%s",
+			  low, from, *base, req->atags.data ? " (an ATAG boot cannot: expect trouble)" : "");
 	return 0;
 }
 
@@ -172,6 +188,11 @@ static int plan_zimage(const struct load_request *req, const struct system_desc 
 		     PGDIR_ROOM;
 	image_end = kernel + z.inflated_size;
 	kernel_end = round_up(image_end + z.kernel_bss, plan->page_size);
+	if (req->crash && (kernel_end > ADDRESSABLE_END ||
+			   !mem_ranges_contains(&sys->usable, kernel_low, kernel_end)))
+		return error_set(err, -ENOSPC, "%s: the crash kernel decompresses to 0x%" PRIx64 "-0x%" PRIx64 " (crash region base 0x%" PRIx64 " + TEXT_OFFSET 0x%x + 0x%x bytes with BSS), which does not fit the crash region's memory for it in %s: boot with a larger crashkernel=",
+				 k->path, kernel_low, kernel_end - 1, lay->base, z.text_offset,
+				 z.inflated_size + z.kernel_bss, sys->memory_source);
 	if (kernel_end > ADDRESSABLE_END ||
 	    !mem_ranges_contains(&sys->usable, kernel_low, kernel_end))
 		return error_set(err, -ENOSPC, "%s: the kernel decompresses to 0x%" PRIx64 "-0x%" PRIx64 " (RAM base 0x%" PRIx64 " + TEXT_OFFSET 0x%x), which is not all usable RAM in %s",
@@ -311,37 +332,134 @@ static int place_atags(const struct load_request *req, const struct system_desc 
 				err);
 }
 
+/* -p: the ELF core header goes at the top of the highest crash range, in a
+ * block of its own; *kernel_mem receives the rest, which is all the crash
+ * kernel is given and where everything else goes. */
+static int place_crash_header(const struct load_request *req, const struct system_desc *sys,
+			      struct plan *plan, struct mem_ranges *kernel_mem,
+			      uint64_t *addr, struct error *err)
+{
+	const struct mem_range *top;
+	uint64_t block;
+	int ret;
+
+	if (sys->crash.n == 0)
+		return error_set(err, -ENOENT, "no \"Crash kernel\" region in %s", sys->memory_source);
+	top = &sys->crash.r[sys->crash.n - 1];
+	if (top->end > ADDRESSABLE_END)
+		return error_set(err, -ENOSPC, "the crash region 0x%" PRIx64 "-0x%" PRIx64 " reaches past 4 GiB, where a 32-bit ARM kernel cannot start",
+				 top->start, top->end - 1);
+	block = top->end > req->elfcorehdr_size
+			? (top->end - req->elfcorehdr_size) & ~(CRASH_HEADER_BLOCK - 1) : 0;
+	if (block <= top->start ||
+	    plan_find_space(plan, &sys->usable, req->elfcorehdr_size, plan->page_size, block,
+			    top->end - 1, addr))
+		return error_set(err, -ENOSPC, "no room for the ELF core header (%zu bytes) in a 2 MiB block of its own at the top of the crash region 0x%" PRIx64 "-0x%" PRIx64,
+				 req->elfcorehdr_size, top->start, top->end - 1);
+	ret = plan_add_segment(plan, "elfcorehdr", "generated from /proc and /sys",
+			       req->elfcorehdr, req->elfcorehdr_size, *addr,
+			       req->elfcorehdr_size, NULL, err);
+	if (ret)
+		return ret;
+	ret = mem_ranges_copy(kernel_mem, &sys->usable);
+	if (!ret)
+		ret = mem_ranges_subtract(kernel_mem, block, top->end);
+	if (ret)
+		return error_set(err, -ENOMEM, "out of memory");
+	plan_note(plan, "arm crash: ELF core header at 0x%" PRIx64 ", in 0x%" PRIx64 "-0x%" PRIx64 " which the crash kernel is not given (it reads the header with ioremap, which refuses its own RAM)",
+		  *addr, block, top->end - 1);
+	return 0;
+}
+
+/* The crash kernel's command line: the one asked for (else the DTB's,
+ * without crashkernel=) plus elfcorehdr= and one mem=SIZE@START per range
+ * it may use.  Kernels that read linux,elfcorehdr and
+ * linux,usable-memory-range from /chosen (on arm since 5.16) find the same
+ * there; older ones know only these parameters, and mem= replaces the
+ * memory map, which is what a crash kernel needs. */
+static int crash_cmdline(const struct load_request *req, const struct mem_ranges *kernel_mem,
+			 uint64_t hdr_addr, struct plan *plan, char **out, struct error *err)
+{
+	const char *dtb_args = NULL;
+	char *extra, *p;
+	size_t i, cap = 48 + kernel_mem->n * 48;
+	int ret;
+
+	if (!req->cmdline && req->dtb.data) {
+		int chosen = fdt_path_offset(req->dtb.data, "/chosen"), len = 0;
+
+		if (chosen >= 0)
+			dtb_args = fdt_getprop(req->dtb.data, chosen, "bootargs", &len);
+		if (dtb_args && (len < 1 || dtb_args[len - 1] != '\0'))
+			dtb_args = NULL;
+	}
+	extra = malloc(cap);
+	if (!extra)
+		return error_set(err, -ENOMEM, "out of memory");
+	p = extra + snprintf(extra, cap, "elfcorehdr=0x%" PRIx64, hdr_addr);
+	for (i = 0; i < kernel_mem->n; i++)
+		p += snprintf(p, cap - (size_t)(p - extra), " mem=0x%" PRIx64 "@0x%" PRIx64,
+			      kernel_mem->r[i].end - kernel_mem->r[i].start, kernel_mem->r[i].start);
+	ret = cmdline_compose(dtb_args, req->cmdline, extra, true, out);
+	free(extra);
+	if (ret)
+		return error_set(err, ret, "command line: out of memory");
+	/* COMMAND_LINE_SIZE is 1024 on arm: the kernel cuts the rest. */
+	if (strlen(*out) > 1023)
+		plan_note(plan, "arm crash: the command line is %zu bytes; the kernel keeps only the first 1023, and elfcorehdr= and mem= are at its end",
+			  strlen(*out));
+	return 0;
+}
+
 static int arm_plan_kernel(const struct load_request *req,
 			   const struct system_desc *sys, struct plan *plan,
 			   struct error *err)
 {
 	struct arm_layout lay = { 0 };
-	uint64_t initrd_addr = 0, data_addr;
+	struct system_desc crash_sys;
+	struct mem_ranges kernel_mem;
+	const struct system_desc *ksys = sys; /* what the next kernel may use */
+	uint64_t initrd_addr = 0, data_addr, hdr_addr = 0;
+	char *crash_args = NULL;
 	int ret;
 
-	if (req->crash)
-		return error_set(err, -ENOTSUP, "-p: crash kernels are not supported on 32-bit ARM yet");
+	mem_ranges_init(&kernel_mem);
+	if (req->crash) {
+		if (req->atags.data)
+			return error_set(err, -ENOTSUP, "-p with --atags: a crash kernel boots with a device tree here, whose /chosen tells it where the ELF core header and its memory are");
+		ret = place_crash_header(req, sys, plan, &kernel_mem, &hdr_addr, err);
+		if (ret)
+			goto out;
+		crash_sys = *sys;
+		crash_sys.usable = kernel_mem;
+		ksys = &crash_sys;
+		ret = crash_cmdline(req, &kernel_mem, hdr_addr, plan, &crash_args, err);
+		if (ret)
+			goto out;
+	}
 	if (arm_zimage_probe(req->kernel.data, req->kernel.size))
-		ret = plan_zimage(req, sys, plan, &lay, err);
+		ret = plan_zimage(req, ksys, plan, &lay, err);
 	else if (req->kernel.has_load_addr)
-		ret = plan_raw_image(req, sys, plan, &lay, err);
+		ret = plan_raw_image(req, ksys, plan, &lay, err);
 	else
-		return error_set(err, -EINVAL, "%s: not a zImage (no magic 0x%08x at 0x%x), nor a kernel in a uImage",
-				 req->kernel.path, ZIMAGE_MAGIC, ZIMAGE_MAGIC_OFFSET);
+		ret = error_set(err, -EINVAL, "%s: not a zImage (no magic 0x%08x at 0x%x), nor a kernel in a uImage",
+				req->kernel.path, ZIMAGE_MAGIC, ZIMAGE_MAGIC_OFFSET);
 	if (ret)
-		return ret;
+		goto out;
 	lay.lowmem_end = lay.base + LOWMEM_SIZE < ADDRESSABLE_END ? lay.base + LOWMEM_SIZE
 								  : ADDRESSABLE_END;
 
 	if (req->initrd.data) {
-		ret = place_data(plan, sys, &lay, req->initrd.size, plan->page_size, "initrd",
+		ret = place_data(plan, ksys, &lay, req->initrd.size, plan->page_size, "initrd",
 				 &initrd_addr, err);
-		if (ret)
-			return error_prefix(err, ret, "%s", req->initrd.path);
+		if (ret) {
+			ret = error_prefix(err, ret, "%s", req->initrd.path);
+			goto out;
+		}
 		ret = plan_add_segment(plan, "initrd", req->initrd.path, req->initrd.data,
 				       req->initrd.size, initrd_addr, req->initrd.size, NULL, err);
 		if (ret)
-			return ret;
+			goto out;
 	}
 
 	plan->kernel_entry = lay.kernel_entry;
@@ -355,9 +473,9 @@ static int arm_plan_kernel(const struct load_request *req,
 			.initrd_size = (uint32_t)req->initrd.size,
 		};
 
-		ret = place_atags(req, sys, plan, &lay, &update, &data_addr, err);
+		ret = place_atags(req, ksys, plan, &lay, &update, &data_addr, err);
 		if (ret)
-			return ret;
+			goto out;
 		if (req->has_machine_type) {
 			plan->kernel_regs[1] = req->machine_type;
 		} else {
@@ -369,7 +487,7 @@ static int arm_plan_kernel(const struct load_request *req,
 		}
 	} else {
 		struct chosen_update chosen = {
-			.bootargs = req->cmdline,
+			.bootargs = req->crash ? crash_args : req->cmdline,
 			.has_initrd = req->initrd.data != NULL,
 			.initrd_start = initrd_addr,
 			.initrd_end = initrd_addr + req->initrd.size,
@@ -378,13 +496,25 @@ static int arm_plan_kernel(const struct load_request *req,
 			.kaslr_seed = sys->kaslr_seed,
 		};
 
-		ret = place_dtb(req, sys, plan, &lay, &chosen, &data_addr, err);
+		if (req->crash) {
+			/* Lowest first: the decompressor takes its base from
+			 * the first range, the kernel caps memory to it. */
+			chosen.crash = true;
+			chosen.elfcorehdr_addr = hdr_addr;
+			chosen.elfcorehdr_size = req->elfcorehdr_size;
+			chosen.usable_ranges = kernel_mem.r;
+			chosen.nr_usable_ranges = kernel_mem.n;
+		}
+		ret = place_dtb(req, ksys, plan, &lay, &chosen, &data_addr, err);
 		if (ret)
-			return ret;
+			goto out;
 		plan->kernel_regs[1] = R1_DTB;
 	}
 	plan->kernel_regs[2] = data_addr;
-	return 0;
+out:
+	free(crash_args);
+	mem_ranges_free(&kernel_mem);
+	return ret;
 }
 
 const struct arch_backend arm_backend = {

@@ -55,7 +55,12 @@ purgatory_entry:
 	mov	sp, r2
 
 	bl	icache_on
+	bl	fp_enable
+	ldr	r1, .Lsha2
+	add	r1, r1, r6
+	str	r0, [r1]			/* purgatory_cpu_sha2 */
 	bl	purgatory_main
+	bl	fp_restore
 	bl	icache_restore
 
 	/* booting.rst: r0 = 0, r1 = machine type (~0 with a DTB), r2 = DTB or
@@ -85,6 +90,8 @@ purgatory_entry:
 	.long	__stack_top - .Lanchor
 .Lparams:
 	.long	purgatory_params - .Lanchor
+.Lsha2:
+	.long	purgatory_cpu_sha2 - .Lanchor
 
 	.text
 /*

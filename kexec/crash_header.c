@@ -54,7 +54,8 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 		      struct error *err)
 {
 	struct mem_ranges dumped;
-	uint64_t page_offset = 0;
+	uint64_t page_offset = 0, phys_offset = f->info.phys_offset;
+	bool linear_known = true;
 	size_t i;
 	int ret;
 
@@ -67,9 +68,14 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 		if (ret)
 			return ret;
 	} else if (f->machine == EM_ARM) {
-		if (!f->info.has_page_offset || !f->info.has_phys_offset)
-			return error_set(err, -ENOENT, "VMCOREINFO lacks NUMBER(PAGE_OFFSET) or NUMBER(PHYS_OFFSET): cannot compute the linear map");
-		page_offset = f->info.page_offset;
+		if (f->info.has_page_offset && f->info.has_phys_offset) {
+			page_offset = f->info.page_offset;
+		} else if (f->has_kcore_linear_map) {
+			page_offset = f->kcore_linear_vaddr;
+			phys_offset = f->kcore_linear_paddr;
+		} else {
+			linear_known = false;
+		}
 	} else {
 		return error_set(err, -EINVAL, "crash header: unknown machine %u", f->machine);
 	}
@@ -89,14 +95,15 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 			       f->kernel_end - f->kernel_start, err);
 	for (i = 0; !ret && i < dumped.n; i++) {
 		uint64_t start = dumped.r[i].start, size = dumped.r[i].end - start;
-		uint64_t vaddr = start - f->info.phys_offset + page_offset;
+		uint64_t vaddr = start - phys_offset + page_offset;
 
 		/* arm64 maps all RAM linearly; the subtraction may wrap, since
 		 * a randomized linear map makes PHYS_OFFSET "negative".  On
 		 * 32-bit arm, RAM below PHYS_OFFSET or past the 32-bit space
-		 * has no linear address: a zero vaddr says so to tools. */
+		 * has no linear address, and without a fact for the linear map
+		 * none is known: a zero vaddr says so to tools. */
 		if (f->machine == EM_ARM &&
-		    (start < f->info.phys_offset || vaddr > 0xffffffffull ||
+		    (!linear_known || start < phys_offset || vaddr > 0xffffffffull ||
 		     0xffffffffull - vaddr < size - 1))
 			vaddr = 0;
 		ret = add_load(h, start, vaddr, size, err);

@@ -29,11 +29,19 @@ struct crash_facts {
 	size_t nr_cpu_notes;
 	struct crash_note_ref vmcoreinfo; /* /sys/kernel/vmcoreinfo */
 	struct vmcoreinfo info;       /* the note's contents, from /proc/kcore */
+	/* arm: the linear map from /proc/kcore's PT_LOAD for the lowest
+	 * System RAM (its VMCOREINFO has no PAGE_OFFSET).  Without it (no
+	 * /proc/kcore before Linux 6.14) the PT_LOADs get vaddr 0: unknown. */
+	bool has_kcore_linear_map;
+	uint64_t kcore_linear_paddr;
+	uint64_t kcore_linear_vaddr;
 };
 
 /* Builds the header (malloc'd into *out).  ELF64 for arm64; for arm, ELF32
  * unless RAM reaches past 4 GiB (LPAE).  Fails, naming the missing fact,
- * rather than write an address it cannot compute. */
+ * rather than write an address it cannot compute; on arm, where the running
+ * kernel may export no linear map at all, such addresses are written as 0
+ * (the capture kernel reads the dump by physical address only). */
 int crash_header_build(const struct crash_facts *facts, uint8_t **out,
 		       size_t *size, struct error *err);
 

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "system.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -320,15 +321,40 @@ static int collect_cpu_note(unsigned cpu, void *ctx)
 	return 0;
 }
 
-/* The VMCOREINFO note's text sits in /proc/kcore's notes, near its start. */
-static int read_vmcoreinfo(struct vmcoreinfo *info, struct error *err)
+/* Parses what the crash header needs from the first `got` bytes of
+ * /proc/kcore: the VMCOREINFO text and, on arm, the linear map. */
+static int parse_kcore(const uint8_t *buf, size_t got, struct crash_facts *facts,
+		       size_t *need, struct error *err)
 {
-	size_t want = 65536, got = 0, need = 0, text_len;
-	uint8_t *buf = NULL;
 	const char *text;
+	size_t text_len;
+	int ret = kcore_find_vmcoreinfo(buf, got, &text, &text_len, need, err);
+
+	if (ret == 0)
+		ret = vmcoreinfo_parse(text, text_len, &facts->info, err);
+	if (ret || facts->machine != EM_ARM || facts->ram.n == 0)
+		return ret;
+	ret = kcore_linear_map(buf, got, facts->ram.r[0].start, &facts->kcore_linear_vaddr,
+			       need, err);
+	if (ret == 0) {
+		facts->has_kcore_linear_map = true;
+		facts->kcore_linear_paddr = facts->ram.r[0].start;
+	}
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/* The VMCOREINFO note's text sits in /proc/kcore's notes, near its start,
+ * after the program headers.  32-bit arm kernels before 6.14 have no
+ * /proc/kcore at all: their crash header does without (crash_header.h). */
+static int read_kcore(struct crash_facts *facts, struct error *err)
+{
+	size_t want = 65536, got = 0, need = 0;
+	uint8_t *buf = NULL;
 	int fd, ret;
 
 	fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && facts->machine == EM_ARM)
+		return 0;
 	if (fd < 0)
 		return error_set(err, -errno, "/proc/kcore: %s (needed for VMCOREINFO)", strerror(errno));
 	for (;;) {
@@ -346,9 +372,7 @@ static int read_vmcoreinfo(struct vmcoreinfo *info, struct error *err)
 			break;
 		}
 		got += (size_t)n;
-		ret = kcore_find_vmcoreinfo(buf, got, &text, &text_len, &need, err);
-		if (ret == 0)
-			ret = vmcoreinfo_parse(text, text_len, info, err);
+		ret = parse_kcore(buf, got, facts, &need, err);
 		if (ret != -EAGAIN)
 			break;
 		if (n == 0 || need > (16u << 20)) {
@@ -398,7 +422,7 @@ int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error
 
 		facts->vmcoreinfo.addr = strtoull(line, &end, 16);
 		facts->vmcoreinfo.size = strtoull(end, NULL, 16);
-		ret = read_vmcoreinfo(&facts->info, err);
+		ret = read_kcore(facts, err);
 	}
 	return ret;
 }

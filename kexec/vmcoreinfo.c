@@ -108,46 +108,125 @@ static int need_more(size_t *need, uint64_t bytes)
 	return -EAGAIN;
 }
 
+static uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* /proc/kcore is an ELF file of the kernel's own class: ELF64 on arm64,
+ * ELF32 on 32-bit arm (which has it since Linux 6.14, when enabled). */
+struct kcore_table {
+	bool elf64;
+	uint64_t phoff;
+	uint16_t phnum;
+	uint16_t phentsize;
+};
+
+struct kcore_phdr {
+	uint32_t type;
+	uint64_t offset, vaddr, paddr, filesz, memsz;
+};
+
+static int kcore_table(const uint8_t *kcore, size_t size, struct kcore_table *t,
+		       size_t *need, struct error *err)
+{
+	size_t ehdr_size;
+
+	*need = 0;
+	if (size < EI_NIDENT)
+		return need_more(need, sizeof(Elf64_Ehdr));
+	if (memcmp(kcore, ELFMAG, SELFMAG) != 0 || kcore[EI_DATA] != ELFDATA2LSB ||
+	    (kcore[EI_CLASS] != ELFCLASS64 && kcore[EI_CLASS] != ELFCLASS32))
+		return error_set(err, -EINVAL, "/proc/kcore: not a little-endian ELF file");
+	t->elf64 = kcore[EI_CLASS] == ELFCLASS64;
+	ehdr_size = t->elf64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	if (size < ehdr_size)
+		return need_more(need, ehdr_size);
+	if (t->elf64) {
+		t->phoff = get_le64(kcore + offsetof(Elf64_Ehdr, e_phoff));
+		t->phentsize = get_le16(kcore + offsetof(Elf64_Ehdr, e_phentsize));
+		t->phnum = get_le16(kcore + offsetof(Elf64_Ehdr, e_phnum));
+	} else {
+		t->phoff = get_le32(kcore + offsetof(Elf32_Ehdr, e_phoff));
+		t->phentsize = get_le16(kcore + offsetof(Elf32_Ehdr, e_phentsize));
+		t->phnum = get_le16(kcore + offsetof(Elf32_Ehdr, e_phnum));
+	}
+	if (t->phentsize != (t->elf64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+	    t->phoff > 1u << 20)
+		return error_set(err, -EINVAL, "/proc/kcore: unexpected program headers");
+	if (t->phoff + (uint64_t)t->phnum * t->phentsize > size)
+		return need_more(need, t->phoff + (uint64_t)t->phnum * t->phentsize);
+	return 0;
+}
+
+static void kcore_phdr(const uint8_t *kcore, const struct kcore_table *t, uint16_t i,
+		       struct kcore_phdr *ph)
+{
+	const uint8_t *p = kcore + t->phoff + (size_t)i * t->phentsize;
+
+	ph->type = get_le32(p); /* p_type leads in both classes */
+	if (t->elf64) {
+		ph->offset = get_le64(p + offsetof(Elf64_Phdr, p_offset));
+		ph->vaddr = get_le64(p + offsetof(Elf64_Phdr, p_vaddr));
+		ph->paddr = get_le64(p + offsetof(Elf64_Phdr, p_paddr));
+		ph->filesz = get_le64(p + offsetof(Elf64_Phdr, p_filesz));
+		ph->memsz = get_le64(p + offsetof(Elf64_Phdr, p_memsz));
+	} else {
+		ph->offset = get_le32(p + offsetof(Elf32_Phdr, p_offset));
+		ph->vaddr = get_le32(p + offsetof(Elf32_Phdr, p_vaddr));
+		ph->paddr = get_le32(p + offsetof(Elf32_Phdr, p_paddr));
+		ph->filesz = get_le32(p + offsetof(Elf32_Phdr, p_filesz));
+		ph->memsz = get_le32(p + offsetof(Elf32_Phdr, p_memsz));
+	}
+}
+
 int kcore_find_vmcoreinfo(const uint8_t *kcore, size_t size,
 			  const char **text, size_t *text_len, size_t *need,
 			  struct error *err)
 {
-	uint64_t phoff;
-	uint16_t phentsize, phnum, i;
+	struct kcore_table t;
+	uint16_t i;
+	int ret = kcore_table(kcore, size, &t, need, err);
 
-	*need = 0;
-	if (size < sizeof(Elf64_Ehdr))
-		return need_more(need, sizeof(Elf64_Ehdr));
-	if (memcmp(kcore, ELFMAG, SELFMAG) != 0 || kcore[EI_CLASS] != ELFCLASS64 ||
-	    kcore[EI_DATA] != ELFDATA2LSB)
-		return error_set(err, -EINVAL, "/proc/kcore: not a little-endian ELF64 file");
-	phoff = get_le64(kcore + offsetof(Elf64_Ehdr, e_phoff));
-	phentsize = (uint16_t)(kcore[offsetof(Elf64_Ehdr, e_phentsize)] |
-			       kcore[offsetof(Elf64_Ehdr, e_phentsize) + 1] << 8);
-	phnum = (uint16_t)(kcore[offsetof(Elf64_Ehdr, e_phnum)] |
-			   kcore[offsetof(Elf64_Ehdr, e_phnum) + 1] << 8);
-	if (phentsize != sizeof(Elf64_Phdr) || phoff > 1u << 20)
-		return error_set(err, -EINVAL, "/proc/kcore: unexpected program headers");
-	if (phoff + (uint64_t)phnum * phentsize > size)
-		return need_more(need, phoff + (uint64_t)phnum * phentsize);
-	for (i = 0; i < phnum; i++) {
-		const uint8_t *ph = kcore + phoff + (size_t)i * phentsize;
-		uint64_t off, filesz;
-		int ret;
+	if (ret)
+		return ret;
+	for (i = 0; i < t.phnum; i++) {
+		struct kcore_phdr ph;
 
-		if (get_le32(ph + offsetof(Elf64_Phdr, p_type)) != PT_NOTE)
+		kcore_phdr(kcore, &t, i, &ph);
+		if (ph.type != PT_NOTE)
 			continue;
-		off = get_le64(ph + offsetof(Elf64_Phdr, p_offset));
-		filesz = get_le64(ph + offsetof(Elf64_Phdr, p_filesz));
-		if (off > 1u << 24 || filesz > 1u << 24)
+		if (ph.offset > 1u << 24 || ph.filesz > 1u << 24)
 			return error_set(err, -EINVAL, "/proc/kcore: implausible note segment");
-		if (off + filesz > size)
-			return need_more(need, off + filesz);
-		ret = find_in_notes(kcore + off, (size_t)filesz, text, text_len);
+		if (ph.offset + ph.filesz > size)
+			return need_more(need, ph.offset + ph.filesz);
+		ret = find_in_notes(kcore + ph.offset, (size_t)ph.filesz, text, text_len);
 		if (ret == 0)
 			return 0;
 		if (ret != -ENOENT)
 			return error_set(err, ret, "/proc/kcore: malformed notes");
 	}
 	return error_set(err, -ENOENT, "/proc/kcore: no VMCOREINFO note (kernel older than 4.19?)");
+}
+
+int kcore_linear_map(const uint8_t *kcore, size_t size, uint64_t ram_start,
+		     uint64_t *vaddr, size_t *need, struct error *err)
+{
+	struct kcore_table t;
+	uint16_t i;
+	int ret = kcore_table(kcore, size, &t, need, err);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < t.phnum; i++) {
+		struct kcore_phdr ph;
+
+		kcore_phdr(kcore, &t, i, &ph);
+		if (ph.type == PT_LOAD && ph.paddr == ram_start && ph.memsz) {
+			*vaddr = ph.vaddr;
+			return 0;
+		}
+	}
+	return error_set(err, -ENOENT, "/proc/kcore: no PT_LOAD maps the RAM at 0x%" PRIx64,
+			 ram_start);
 }

@@ -36,4 +36,13 @@ int kcore_find_vmcoreinfo(const uint8_t *kcore, size_t size,
 			  const char **text, size_t *text_len, size_t *need,
 			  struct error *err);
 
+/* The linear map as /proc/kcore's own program headers give it (ELF32 or
+ * ELF64, from offset 0 as above): *vaddr is where the kernel maps the RAM
+ * that starts at physical ram_start, from the PT_LOAD whose p_paddr is
+ * ram_start.  This is how 32-bit arm, whose VMCOREINFO carries neither
+ * PAGE_OFFSET nor PHYS_OFFSET, tells its linear map.  -ENOENT when no
+ * PT_LOAD starts there; -EAGAIN with *need as above. */
+int kcore_linear_map(const uint8_t *kcore, size_t size, uint64_t ram_start,
+		     uint64_t *vaddr, size_t *need, struct error *err);
+
 #endif

@@ -222,6 +222,40 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			fi
 		done
 	fi
+	# The purgatory's hash engines, each asserted from what the purgatory
+	# printed: the fast paths on CPUs that have the instructions, and the
+	# fallbacks forced on the same CPUs (about 15 s each).
+	if [ "$run_e2e" = yes ]; then
+		while IFS='|' read -r harness bin mode extra env engine; do
+			[ -n "$harness" ] || continue
+			[ "$bin" = arm64 ] && kbin=$kexec_arm64 || kbin=$kexec_armhf
+			[ -n "$kbin" ] || continue
+			id=$(echo "$harness-$mode-$extra-$env" | tr -c 'A-Za-z0-9_-' '_')
+			name="e2e $harness $mode ${extra:+$extra }${env:+$env }engine"
+			echo "== end to end: purgatory engine, $harness $mode $extra $env"
+			# shellcheck disable=SC2086
+			"$top/tests/e2e/$harness.sh" --kexec "$kbin" --mode "$mode" $extra \
+				${env:+--kexec-env "$env"} --kexec-debug --out "$work/e2e-engine-$id" \
+				2>&1 | tee "$work/e2e-engine-$id.log"
+			status=${PIPESTATUS[0]}
+			count_lines "$name" "$work/e2e-engine-$id.log"
+			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-engine-$id.log"; then
+				fail "$name: harness exited $status"
+			fi
+			if grep -aqF "segments verified ($engine)" "$work/e2e-engine-$id/serial.log"; then
+				pass "$name: the purgatory hashed with \"$engine\""
+			else
+				fail "$name: the purgatory did not report \"$engine\""
+			fi
+		done <<'RUNS'
+arm64-kexec|arm64|el2|||SHA-256 instructions, caches on
+arm64-kexec|arm64|el1||KEXEC_SHA256_PORTABLE=1|portable SHA-256, caches on
+arm64-kexec|arm64|el2||KEXEC_PURGATORY_UNCACHED=1|SHA-256 instructions
+arm-kexec|armhf|hyp|--cpu max||SHA-256 instructions, I-cache on
+arm-kexec|armhf|svc|--cpu max||SHA-256 instructions, I-cache on
+arm-kexec|armhf|hyp|||portable SHA-256, I-cache on
+RUNS
+	fi
 fi
 
 echo

@@ -17,6 +17,9 @@
 #   --mode svc            without it: the kernel starts in SVC
 #   --flavour lpae        linux-image-*-armmp-lpae (default)
 #   --flavour armmp       linux-image-*-armmp (no LPAE)
+#   --cpu MODEL           QEMU CPU (default cortex-a15, ARMv7; "max" is an
+#                         ARMv8 CPU in AArch32 with the SHA-256 instructions,
+#                         which the purgatory then uses)
 #   --kernel-format zimage  kexec the zImage itself (default)
 #   --kernel-format uimage  kexec a uImage made from it with mkimage (-C none,
 #                         load = entry = RAM base + 0x8000, where a loader
@@ -33,6 +36,9 @@
 #                         and check that the purgatory reports it and halts;
 #                         QEMU is stopped as soon as the purgatory says halted
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
+#   --kexec-env VAR=VALUE environment for the guest's kexec, e.g.
+#                         KEXEC_SHA256_PORTABLE=1 or KEXEC_PURGATORY_UNCACHED=1
+#                         (the fallbacks), with --kexec-debug to see them used
 #   --kexec-debug         load with -d: the plan is printed in the serial log
 #   --verbose             also copy the serial console to stderr as it comes
 #
@@ -49,12 +55,15 @@ E2E_PROG=arm-kexec # read by lib.sh
 
 kexec_bin="" debian_kexec=no mode="" out="" timeout_s=300 verbose=no s_loaded=1 append2_extra=""
 scenario=boot load_flags="" flavour=lpae format=zimage
+cpu=cortex-a15
+kexec_env=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
 	--kexec-tools-debian) debian_kexec=yes; shift ;;
 	--mode) mode=$2; shift 2 ;;
 	--flavour) flavour=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--kernel-format) format=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -63,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--append2) append2_extra=" $2"; shift 2 ;;
 	--scenario) scenario=$2; shift 2 ;;
 	--kexec-debug) load_flags=-d; shift ;;
+	--kexec-env) kexec_env=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
@@ -153,7 +163,7 @@ e2e_write_init2 "$work/init2"
 head -c 4096 "$kernel" >"$work/broken-$kname"
 head -c 65536 /dev/urandom >"$work/random-$kname"
 
-e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags"
+e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$kexec_env"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
 	"${kexec_payload[@]}" \
 	--file "$kernel:/$kname" \
@@ -163,7 +173,7 @@ e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags"
 
 # -nic none: the default virtio NIC needs efi-virtio.rom (package
 # ipxe-qemu), which a minimal host lacks, and the test needs no network.
-qemu=(qemu-system-arm -M "$machine" -cpu cortex-a15 -smp 2 -m 1024
+qemu=(qemu-system-arm -M "$machine" -cpu "$cpu" -smp 2 -m 1024
 	-nographic -no-reboot -nic none -kernel "$zimage" -initrd "$out/initrd1.cpio.gz"
 	-append "$append1" -pidfile "$work/qemu.pid")
 

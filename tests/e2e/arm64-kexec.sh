@@ -27,6 +27,9 @@
 #                         as the purgatory says it halted
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
 #                         (e.g. initcall_debug to see where its boot time goes)
+#   --kexec-env VAR=VALUE environment for the guest's kexec, e.g.
+#                         KEXEC_SHA256_PORTABLE=1 or KEXEC_PURGATORY_UNCACHED=1
+#                         (the fallbacks), with --kexec-debug to see them used
 #   --kexec-debug         load with -d: the plan is printed in the serial log
 #                         and the purgatory says when its checks passed
 #   --kernel-file PATH    the guest kexecs PATH (put in the first initramfs
@@ -49,6 +52,7 @@ E2E_PROG=arm64-kexec # read by lib.sh
 
 kexec_bin="" debian_kexec=no mode="" out="" timeout_s=300 verbose=no s_loaded=1 append2_extra=""
 scenario=boot load_flags="" kernel_file=""
+kexec_env=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--append2) append2_extra=" $2"; shift 2 ;;
 	--scenario) scenario=$2; shift 2 ;;
 	--kexec-debug) load_flags=-d; shift ;;
+	--kexec-env) kexec_env=$2; shift 2 ;;
 	--kernel-file) kernel_file=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
@@ -138,7 +143,7 @@ fi
 head -c 4096 "$kfile" >"$work/broken-$kname"
 head -c 65536 /dev/urandom >"$work/random-$kname"
 
-e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags"
+e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$kexec_env"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
 	"${kexec_payload[@]}" \
 	--file "$kfile:/$kname" \

@@ -134,10 +134,12 @@ EOF
 # The guest reports raw facts between "E2E: BEGIN x" / "E2E: END x ..." lines;
 # the host decides what passes.  Every step reads back kexec_loaded too.
 e2e_write_init1() {
-	local file=$1 scenario=$2 kernel=$3 append2=$4 load_flags=$5
+	local file=$1 scenario=$2 kernel=$3 append2=$4 load_flags=$5 kexec_env=${6:-}
 	local dir=${kernel%/*} name=${kernel##*/}
 	{
 		echo '#!/bin/sh'
+		# Environment for the guest's kexec (e.g. its test knobs).
+		[ -z "$kexec_env" ] || echo "export $kexec_env"
 		echo "APPEND2=\"$append2\""
 		echo "LOAD_FLAGS=\"$load_flags\""
 		echo "MODE_ERE='$e2e_mode_ere'"

@@ -8,7 +8,7 @@
  *   VMCORE: elf class=64 data=lsb type=4 machine=183 phnum=N
  *   VMCORE: note segment=I name=NAME type=T descsz=N
  *   VMCORE: notes pt_note=N notes=N prstatus=N vmcoreinfo=N
- *   VMCORE: vmcoreinfo OSRELEASE=... (and PAGESIZE=...)
+ *   VMCORE: vmcoreinfo OSRELEASE=... (and PAGESIZE=, the layout keys)
  *   VMCORE: load index=I paddr=0x.. size=0x.. filesz=0x.. vaddr=0x.. offset=0x..
  *   VMCORE: pfn index=I pfn=0x.. paddr=0x.. load=K offset=0x.. records=M/T result=ok|...
  *   VMCORE: pfns listed=N found=N
@@ -229,7 +229,12 @@ ioerr:
 /* Prints VMCOREINFO's KEY=VALUE line for each key wanted; returns PAGESIZE. */
 static unsigned long vmcoreinfo(const char *desc, size_t len)
 {
-	static const char *const keys[] = { "OSRELEASE=", "PAGESIZE=" };
+	/* PAGESIZE second: its value is returned.  The rest record what the
+	 * dead kernel published about its memory layout. */
+	static const char *const keys[] = { "OSRELEASE=", "PAGESIZE=", "NUMBER(PHYS_OFFSET)=",
+					    "NUMBER(PAGE_OFFSET)=", "NUMBER(VA_BITS)=",
+					    "NUMBER(kimage_voffset)=", "SYMBOL(_stext)=",
+					    "SYMBOL(swapper_pg_dir)=", "CONFIG_ARM_LPAE=" };
 	unsigned long pagesize = 0;
 	size_t at = 0;
 
