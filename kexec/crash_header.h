@@ -31,7 +31,7 @@ struct crash_facts {
 	struct vmcoreinfo info;       /* the note's contents, from /proc/kcore */
 	/* arm: the linear map from /proc/kcore's PT_LOAD for the lowest
 	 * System RAM (its VMCOREINFO has no PAGE_OFFSET).  Without it (no
-	 * /proc/kcore before Linux 6.14) the PT_LOADs get vaddr 0: unknown. */
+	 * /proc/kcore before about Linux 6.14) the PT_LOADs get vaddr 0: unknown. */
 	bool has_kcore_linear_map;
 	uint64_t kcore_linear_paddr;
 	uint64_t kcore_linear_vaddr;

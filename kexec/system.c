@@ -344,7 +344,7 @@ static int parse_kcore(const uint8_t *buf, size_t got, struct crash_facts *facts
 }
 
 /* The VMCOREINFO note's text sits in /proc/kcore's notes, near its start,
- * after the program headers.  32-bit arm kernels before 6.14 have no
+ * after the program headers.  32-bit arm kernels before about 6.14 have no
  * /proc/kcore at all: their crash header does without (crash_header.h). */
 static int read_kcore(struct crash_facts *facts, struct error *err)
 {

@@ -114,7 +114,7 @@ static uint16_t get_le16(const uint8_t *p)
 }
 
 /* /proc/kcore is an ELF file of the kernel's own class: ELF64 on arm64,
- * ELF32 on 32-bit arm (which has it since Linux 6.14, when enabled). */
+ * ELF32 on 32-bit arm (which can have one since about Linux 6.14). */
 struct kcore_table {
 	bool elf64;
 	uint64_t phoff;

@@ -221,6 +221,19 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 				fail "$name: harness exited $status"
 			fi
 		done
+		# kdump: kexec -p of the armmp-lpae zImage, a sysrq panic,
+		# /proc/vmcore checked in the capture kernel (about 30 s each).
+		for mode in hyp svc; do
+			name="e2e arm kdump $mode"
+			echo "== end to end: arm kdump in $mode under QEMU"
+			"$top/tests/e2e/arm-kdump.sh" --kexec "$kexec_armhf" --mode "$mode" \
+				--timeout 180 --out "$work/e2e-arm-kdump-$mode" 2>&1 | tee "$work/e2e-arm-kdump-$mode.log"
+			status=${PIPESTATUS[0]}
+			count_lines "$name" "$work/e2e-arm-kdump-$mode.log"
+			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm-kdump-$mode.log"; then
+				fail "$name: harness exited $status"
+			fi
+		done
 	fi
 	# The purgatory's hash engines, each asserted from what the purgatory
 	# printed: the fast paths on CPUs that have the instructions, and the

@@ -36,7 +36,8 @@
 # usage: tests/e2e/bench-arm64.sh [--kexec PATH] [--runs N] [--out DIR]
 #            [--sizes small,large] [--no-cold] [--no-fallbacks]
 #            [--append2 "ARGS"] [--cold-dtb-randomness on|off]
-#            [--no-earlycon] [--timeout SECONDS] [--verbose]
+#            [--no-earlycon] [--loaders ours,theirs] [--qemu-extra "ARGS"]
+#            [--timeout SECONDS] [--verbose]
 #   --kexec PATH       our static arm64 kexec (default: built with
 #                      tests/build-static-kexec.sh into build-arm64)
 #   --runs N           runs per configuration (default 3)
@@ -53,6 +54,10 @@
 #                      and kaslr-seed (virt's dtb-randomness=off)
 #   --no-earlycon      drop earlycon from APPEND2 ((b) then loses its end
 #                      point; for the crypto self-test investigation only)
+#   --loaders LIST     loaders to run, comma separated (default ours,theirs)
+#   --qemu-extra "ARGS"  more QEMU arguments for every run, split at blanks;
+#                      @RUN@ stands for the run's log path without .log
+#                      (e.g. "-trace memory_notdirty_write_access -D @RUN@.trace")
 #   --timeout SECONDS  hard limit per QEMU run (default 180)
 #   --verbose          copy the serial console to stderr as it comes
 #
@@ -69,6 +74,7 @@ E2E_PROG=bench-arm64 # read by lib.sh
 
 kexec_bin="" runs=3 out="" sizes=small,large cold=yes fallbacks=yes
 append2_extra="" cold_rand=on earlycon=yes timeout_s=180 verbose=no
+loaders=ours,theirs qemu_extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -82,9 +88,15 @@ while [ $# -gt 0 ]; do
 	--no-earlycon) earlycon=no; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--verbose) verbose=yes; shift ;;
+	--loaders) loaders=$2; shift 2 ;;
+	--qemu-extra) read -r -a qemu_extra <<<"$2"; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
+done
+IFS=, read -r -a loader_list <<<"$loaders"
+for l in "${loader_list[@]}"; do
+	case $l in ours|theirs) ;; *) e2e_die "--loaders: unknown loader $l (ours, theirs)" ;; esac
 done
 case $runs in ''|*[!0-9]*|0) e2e_die "--runs must be a positive number" ;; esac
 case $cold_rand in on|off) ;; *) e2e_die "--cold-dtb-randomness must be on or off" ;; esac
@@ -126,6 +138,13 @@ append2="console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 bench_marker=$token$a
 machine=virt,virtualization=on,gic-version=3,its=off
 qemu_base=(qemu-system-aarch64 -cpu cortex-a57 -smp 2 -m 1024 -nographic
 	-no-reboot -nic none -kernel "$image" -pidfile "$work/qemu.pid")
+# boot ARGS...: one QEMU run under the hard timeout, with --qemu-extra (in
+# which @RUN@ stands for the run's log path without .log)
+boot() {
+	local x extra=()
+	for x in ${qemu_extra[@]+"${qemu_extra[@]}"}; do extra+=("${x//@RUN@/${log%.log}}"); done
+	e2e_boot "$timeout_s" "${qemu_base[@]}" "$@" ${extra[@]+"${extra[@]}"}
+}
 
 # The second initramfs: its /init prints the marker first thing, then (with
 # bench_dmesg on the command line) dumps the kernel log, and powers off.
@@ -281,7 +300,7 @@ run_kexec() {  # run_kexec LOADER SIZE VARIANT RUN
 	init1_archive "$work/init1.cpio" "$flags" "$envv"
 	cat "$in/initrd1-$loader-$size" "$work/init1.cpio" >"$work/initrd1"
 	log=$out/logs/kexec-$loader-$size-$variant-$run.log
-	e2e_boot "$timeout_s" "${qemu_base[@]}" -M "$machine" -initrd "$work/initrd1" -append "$append1"
+	boot -M "$machine" -initrd "$work/initrd1" -append "$append1"
 	begin=$(first 'BENCH: load begin')
 	end=$(first 'BENCH: load end rc=')
 	maxrss=$(first 'MAXRSS: kib=')
@@ -328,7 +347,7 @@ run_cold() {  # run_cold SIZE RUN
 	local size=$1 run=$2 m=$machine start first1 init2 ok=yes fs is gap facts
 	[ "$cold_rand" = on ] || m=$m,dtb-randomness=off
 	log=$out/logs/cold-$size-$run.log
-	e2e_boot "$timeout_s" "${qemu_base[@]}" -M "$m" -initrd "$in/initrd2-$size" -append "$append2"
+	boot -M "$m" -initrd "$in/initrd2-$size" -append "$append2"
 	start=$(head -n 1 "$log")
 	first1=$(first 'Booting Linux')
 	init2=$(first 'BENCH2: init2')
@@ -362,17 +381,15 @@ echo "# kernel: $(basename "$image") ($(stat -c %s "$image") bytes); ours: $kexe
 echo "# next kernel's command line: $append2"
 for size in "${size_list[@]}"; do
 	echo "# initrd2 $size: $(stat -c %s "$in/initrd2-$size") bytes"
-	make_initrd1 ours "$size"
-	make_initrd1 theirs "$size"
+	for loader in "${loader_list[@]}"; do make_initrd1 "$loader" "$size"; done
 done
 for run in $(seq 1 "$runs"); do
 	for size in "${size_list[@]}"; do
-		run_kexec ours "$size" default "$run"
-		run_kexec theirs "$size" default "$run"
+		for loader in "${loader_list[@]}"; do run_kexec "$loader" "$size" default "$run"; done
 		[ $cold = no ] || run_cold "$size" "$run"
 	done
 done
-if [ $fallbacks = yes ]; then
+if [ $fallbacks = yes ] && [[ ",$loaders," == *,ours,* ]]; then
 	fsize=large
 	[[ ",$sizes," == *,large,* ]] || fsize=${size_list[0]}
 	run_kexec ours "$fsize" portable 1

@@ -421,3 +421,301 @@ e2e_build_guest() {
 	"$triplet-gcc" -static -O2 -Wall -Wextra -Werror -o "$out" "$src" ||
 		e2e_die "cannot build $src for $arch"
 }
+
+# ==============================================================================
+# The kdump harnesses (arm64-kdump.sh, arm-kdump.sh) share what follows, on
+# top of the globals above; they also set
+#   token      the token planted in pages and passed on the capture command line
+#   pages      how many pages to plant         smp   the guest's CPU count
+#   kernel_desc  what the kernel file is called in messages (Image, zImage)
+# ==============================================================================
+
+# e2e_kdump_write_init2 FILE: the capture kernel's /init: reads /proc/vmcore
+# with /vmcore-check, reports oopses, powers off.
+e2e_kdump_write_init2() {
+	{
+		echo '#!/bin/sh'
+		echo "MODE_ERE='$e2e_mode_ere'"
+		cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "E2E2: init2 start"
+echo "E2E2: cmdline2 $(cat /proc/cmdline)"
+echo "E2E2: mode2 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+echo "E2E2: uname2 $(uname -r)"
+echo "E2E: BEGIN iomem2"
+cat /proc/iomem
+echo "E2E: END iomem2"
+echo "E2E: BEGIN vmcore"
+/vmcore-check
+echo "E2E: END vmcore rc=$?"
+dmesg | grep -E 'Oops|(^|[^A-Z])BUG[: ]|Unable to handle' | sed 's/^/E2E2: dmesg-bad /'
+echo "E2E2: dmesg-bad count=$(dmesg | grep -c -E 'Oops|(^|[^A-Z])BUG[: ]|Unable to handle')"
+echo "E2E2: init2 done, powering off"
+poweroff -f
+EOF
+	} >"$1"
+}
+
+# e2e_kdump_write_init1 FILE KERNEL APPEND2 LOAD_FLAGS: the first kernel's
+# /init: plants $pages pages holding $token (/plant), loads KERNEL (its path
+# in the initramfs) with `kexec -p`, exercises -S and -u -p, loads it again
+# and panics through sysrq.  Raw facts between "E2E: BEGIN x" / "E2E: END x
+# ..." lines; the host decides what passes.  Every kexec step reads back
+# kexec_crash_loaded.
+e2e_kdump_write_init1() {
+	local file=$1 kernel=$2 append2=$3 load_flags=$4
+	{
+		echo '#!/bin/sh'
+		echo "APPEND2=\"$append2\""
+		echo "LOAD_FLAGS=\"$load_flags\""
+		echo "KERNEL=$kernel"
+		echo "TOKEN=$token"
+		echo "PAGES=$pages"
+		echo "MODE_ERE='$e2e_mode_ere'"
+		cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+KEXEC=/sbin/kexec
+loaded() { cat /sys/kernel/kexec_crash_loaded; }
+run() {
+	name=$1
+	shift
+	echo "E2E: BEGIN $name: $*"
+	"$@"
+	rc=$?
+	echo "E2E: END $name rc=$rc loaded=$(loaded)"
+}
+echo "E2E: init1 start"
+echo "E2E: cmdline1 $(cat /proc/cmdline)"
+echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+echo "E2E: uname1 $(uname -r)"
+echo "E2E: crash_size $(cat /sys/kernel/kexec_crash_size)"
+echo "E2E: BEGIN iomem"
+cat /proc/iomem
+echo "E2E: END iomem"
+
+# Compaction may migrate mlock()ed pages unless told not to.
+echo 0 >/proc/sys/vm/compact_unevictable_allowed
+/plant -n "$PAGES" "$TOKEN" >/tmp/plant.out 2>&1 &
+PLANT=$!
+i=0
+while ! grep -q '^PLANT: ready' /tmp/plant.out && kill -0 $PLANT 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "E2E: BEGIN plant"
+cat /tmp/plant.out
+echo "E2E: END plant"
+PFNS=$(sed -n 's/^PLANT: e2e_pfns=//p' /tmp/plant.out)
+APPEND2="$APPEND2 e2e_pfns=$PFNS"
+
+run status-empty $KEXEC -S
+run load $KEXEC $LOAD_FLAGS -p $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run status-loaded $KEXEC -S
+echo "E2E: kexec_loaded (normal slot) after kexec -p: $(cat /sys/kernel/kexec_loaded)"
+run unload $KEXEC -u -p
+run status-unloaded $KEXEC -S
+run reload $KEXEC $LOAD_FLAGS -p $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+run status-reloaded $KEXEC -S
+
+# Did any planted page move while we loaded?  (plant re-reads pagemap.)
+kill -USR1 $PLANT
+i=0
+while ! grep -q '^PLANT: recheck' /tmp/plant.out && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "E2E: $(grep -m1 '^PLANT: recheck' /tmp/plant.out)"
+sync
+echo "E2E: panic now"
+echo c >/proc/sysrq-trigger
+echo "E2E: END panic (sysrq returned)"
+poweroff -f
+EOF
+	} >"$file"
+}
+
+# e2e_kdump_check_first: after e2e_check_first_kernel: the crash region, the
+# planted pages, every kexec -p/-S/-u -p step, the panic, and the capture
+# kernel's boot (our command line, the first kernel's mode).  Sets uname1,
+# panic_n, bye_n, boot2_n, init2, mode2 for what follows.
+e2e_kdump_check_first() {
+	local recheck normal msg cmdline2
+	uname1=$(text "$(first 'E2E: uname1 ')" | sed 's/.*E2E: uname1 //')
+	check "first kernel reserved a crash region (kexec_crash_size $(text "$(first 'E2E: crash_size ')" | sed 's/.*crash_size //'))" \
+		grep -q ': Crash kernel$' "$out/iomem.txt"
+
+	# The planted pages, as "INDEX:PFN" lines (PFN in lower-case hex).
+	{ e2e_section plant | sed -n 's/^PLANT: e2e_pfns=//p' | head -n 1 | tr ',' '\n' | grep . || true; } |
+		LC_ALL=C sort >"$work/planted.txt"
+	n_planted=$(wc -l <"$work/planted.txt")
+	check "plant reported the frame numbers of its $pages pages (listed $n_planted)" eq "$n_planted" "$pages"
+	recheck=$(first 'E2E: PLANT: recheck ')
+	check "no planted page moved before the panic (${recheck:+$(text "$recheck" | sed 's/.*PLANT: //')})" \
+		grep -q 'moved=0$' <<<"$recheck"
+
+	check "kexec -S says \"not loaded\" before anything is loaded (rc=$(rc_of status-empty))" eq "$(rc_of status-empty)" 0
+	check "kexec_crash_loaded is 0 before anything is loaded" eq "$(loaded_of status-empty)" 0
+	msg=$(output_of load | grep -v '^ *$' | head -n 1 || true)
+	check "kexec -p $kernel_desc --initrd --append exits 0 (rc=$(rc_of load))${msg:+ (\"$msg\")}" eq "$(rc_of load)" 0
+	check "kexec_crash_loaded is 1 after kexec -p" eq "$(loaded_of load)" 1
+	check "kexec -S says \"loaded\" (1) once a crash kernel is loaded (rc=$(rc_of status-loaded))" eq "$(rc_of status-loaded)" 1
+	normal=$(first 'E2E: kexec_loaded \(normal slot\) after kexec -p: ' | sed 's/.*: //')
+	check "kexec -p left the normal slot empty (kexec_loaded ${normal:-?})" eq "$normal" 0
+	check "kexec -u -p exits 0 (rc=$(rc_of unload))" eq "$(rc_of unload)" 0
+	check "kexec_crash_loaded is 0 after kexec -u -p" eq "$(loaded_of unload)" 0
+	check "kexec -S says \"not loaded\" (0) after kexec -u -p (rc=$(rc_of status-unloaded))" eq "$(rc_of status-unloaded)" 0
+	check "second kexec -p exits 0 (rc=$(rc_of reload))" eq "$(rc_of reload)" 0
+	check "kexec -S says \"loaded\" (1) after the second kexec -p (rc=$(rc_of status-reloaded))" eq "$(rc_of status-reloaded)" 1
+
+	panic_n=$(lineno 'Kernel panic - not syncing')
+	check "first /init triggered the panic" test -n "$(first 'E2E: panic now')" -a -n "$panic_n"
+	check "the sysrq write did not return" test -z "$(first 'E2E: END panic')"
+	bye_n=0 boot2_n=0
+	if [ -n "$panic_n" ]; then
+		bye_n=$(e2e_after "$panic_n" 'Bye!')
+		boot2_n=$(e2e_after "$panic_n" 'Booting Linux')
+	fi
+	check "first kernel reached machine_kexec on the panic (\"Bye!\" after the panic)" test "${bye_n:-0}" != 0
+	check "capture kernel booted (\"Booting Linux\" after the panic)" test "${boot2_n:-0}" != 0
+	init2=$(first 'E2E2: init2 start')
+	check "capture kernel's /init ran" test -n "$init2"
+	cmdline2=$(first 'E2E2: cmdline2 ')
+	check "capture kernel's /proc/cmdline carries e2e_token=$token" grep -q "e2e_token=$token" <<<"$cmdline2"
+	mode2=$(e2e_mode_of "$(first 'E2E2: mode2 ')")
+	echo "# capture kernel: $(text "$cmdline2" | sed 's/.*E2E2: //')"
+	echo "# capture kernel entry mode: ${mode2:-unknown}"
+	check "capture kernel entered in the same mode as the first (${mode2:-?} vs ${mode1:-?})" \
+		test -n "$mode2" -a "$mode2" = "$mode1"
+}
+
+# The capture kernel's report: its first line matching ERE, a field of a line.
+vc() { grep -m1 -E "^VMCORE: $1" "$out/vmcore-check.txt" || true; }
+field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
+# Ranges as "START END" in decimal, END exclusive; merged when they overlap
+# or touch.
+merge_ranges() {
+	local s e cs="" ce=""
+	while read -r s e; do
+		if [ -z "$cs" ]; then
+			cs=$s ce=$e
+		elif [ "$s" -le "$ce" ]; then
+			[ "$e" -le "$ce" ] || ce=$e
+		else
+			echo "$cs $ce"
+			cs=$s ce=$e
+		fi
+	done < <(sort -n -k1,1)
+	[ -z "$cs" ] || echo "$cs $ce"
+}
+# subtract_ranges FILE: stdin minus the ranges in FILE (both merged).
+subtract_ranges() {
+	local s e cs ce
+	while read -r s e; do
+		while read -r cs ce; do
+			[ "$ce" -le "$s" ] || [ "$cs" -ge "$e" ] && continue
+			[ "$cs" -le "$s" ] || echo "$s $cs"
+			s=$ce
+			[ "$s" -lt "$e" ] || break
+		done <"$1"
+		[ "$s" -ge "$e" ] || echo "$s $e"
+	done
+}
+to_hex() { while read -r s e; do printf '%#x-%#x\n' "$s" "$((e - 1))"; done; }
+iomem_ranges() {  # iomem_ranges ERE: the iomem.txt lines matching it
+	grep -E "$1" "$out/iomem.txt" | sed -E 's/^ *([0-9a-f]+)-([0-9a-f]+) .*/\1 \2/' |
+		while read -r a b; do echo "$((16#$a)) $((16#$b + 1))"; done
+}
+
+# e2e_kdump_check_dump CLASS MACHINE MACHINE_NAME: the capture kernel's
+# report on /proc/vmcore: read whole without error or oops, an ELF CLASS
+# core for e_machine MACHINE, one PT_NOTE with an NT_PRSTATUS per CPU and
+# the first kernel's VMCOREINFO, PT_LOADs covering exactly System RAM minus
+# the crash region as the first kernel's /proc/iomem listed it, and every
+# planted page.  Sets read_line.
+e2e_kdump_check_dump() {
+	local class=$1 machine=$2 machine_name=$3
+	local size_line bad_count after_boot2 elf notes osrel n_loads n_found absent first_bad
+	e2e_section vmcore | grep -E '^VMCORE: ' >"$out/vmcore-check.txt" || true
+	read_line=$(vc 'read ')
+	size_line=$(vc 'size ')
+	echo "# /proc/vmcore: ${size_line#VMCORE: } ${read_line#VMCORE: }"
+	check "capture kernel has a /proc/vmcore (${size_line:-no size line})" test -n "$size_line"
+	check "/proc/vmcore read to its end without error (${read_line#VMCORE: })" \
+		test -n "$read_line" -a "$(field error "$read_line")" = none -a \
+		"$(field bytes "$read_line")" = "$(field bytes "$size_line")"
+	bad_count=$(first 'E2E2: dmesg-bad count=' | sed 's/.*count=//')
+	after_boot2=""
+	[ "${boot2_n:-0}" != 0 ] && after_boot2=$(tail -n +"$boot2_n" "$log" |
+		grep -E 'Oops|(^|[^A-Z])BUG[: ]|Unable to handle' | head -n 1 | sed 's/^[^ ]* //' || true)
+	check "no Oops/BUG/Unable to handle in the capture kernel (dmesg count ${bad_count:-?}${after_boot2:+, console: \"$after_boot2\"})" \
+		test "${bad_count:-x}" = 0 -a -z "$after_boot2"
+	check "vmcore-check ran to its end (rc=$(sed -n 's/.* rc=//p' <<<"$(first 'E2E: END vmcore rc=')"))" \
+		test -n "$(vc 'pfns ')"
+
+	elf=$(vc 'elf ')
+	check "/proc/vmcore is an ELF$class core for $machine_name (${elf#VMCORE: })" \
+		test "$(field class "$elf")" = "$class" -a "$(field machine "$elf")" = "$machine" -a "$(field type "$elf")" = 4
+	notes=$(vc 'notes ')
+	check "exactly one PT_NOTE (${notes#VMCORE: })" eq "$(field pt_note "$notes")" 1
+	check "one NT_PRSTATUS per possible CPU ($smp; found $(field prstatus "$notes"))" eq "$(field prstatus "$notes")" "$smp"
+	check "one VMCOREINFO note" eq "$(field vmcoreinfo "$notes")" 1
+	osrel=$(vc 'vmcoreinfo OSRELEASE=' | sed 's/.*OSRELEASE=//')
+	check "VMCOREINFO's OSRELEASE is the first kernel's uname -r (${osrel:-none} vs ${uname1:-?})" \
+		test -n "$osrel" -a "$osrel" = "$uname1"
+
+	{ iomem_ranges '^[0-9a-f]+-[0-9a-f]+ : System RAM$' || true; } | merge_ranges >"$work/ram.txt"
+	{ iomem_ranges ': Crash kernel$' || true; } | merge_ranges >"$work/crash.txt"
+	subtract_ranges "$work/crash.txt" <"$work/ram.txt" | merge_ranges | to_hex >"$out/expected-loads.txt"
+	{ grep '^VMCORE: load ' "$out/vmcore-check.txt" || true; } | while read -r line; do
+		p=$(field paddr "$line") z=$(field size "$line")
+		echo "$((p)) $((p + z))"
+	done | merge_ranges | to_hex >"$out/vmcore-loads.txt"
+	n_loads=$(grep -c '^VMCORE: load ' "$out/vmcore-check.txt" || true)
+	echo "# System RAM minus Crash kernel: $(tr '\n' ' ' <"$out/expected-loads.txt")"
+	echo "# union of the $n_loads PT_LOADs:  $(tr '\n' ' ' <"$out/vmcore-loads.txt")"
+	check "the union of the PT_LOADs is exactly System RAM minus the crash region" \
+		test -s "$out/expected-loads.txt" -a "$(cat "$out/vmcore-loads.txt")" = "$(cat "$out/expected-loads.txt")"
+
+	# Every planted page, found with its token and index at its physical address.
+	{ grep '^VMCORE: pfn .*result=ok' "$out/vmcore-check.txt" || true; } |
+		sed -E 's/.* index=([0-9]+) pfn=0x([0-9a-f]+) .*/\1:\2/' | LC_ALL=C sort >"$work/found.txt"
+	n_found=$(LC_ALL=C comm -12 "$work/planted.txt" "$work/found.txt" | wc -l)
+	absent=$(LC_ALL=C comm -23 "$work/planted.txt" "$work/found.txt" | head -n 3 | tr '\n' ' ')
+	first_bad=$(grep '^VMCORE: pfn ' "$out/vmcore-check.txt" | grep -m1 -v 'result=ok' || true)
+	check "all $n_planted planted pages found in /proc/vmcore with token and index ($n_found found${absent:+; missing e.g. $absent}${first_bad:+; e.g. ${first_bad#VMCORE: }})" \
+		test "$n_planted" -gt 0 -a "$n_found" = "$n_planted"
+	check "capture /init powered the machine off (QEMU exit status 0)" \
+		test -n "$(first 'E2E2: init2 done')" -a "$qemu_rc" = 0
+}
+
+# e2e_kdump_timings: the standard spans of a kdump run.
+e2e_kdump_timings() {
+	local qemu_start first2 guest_read
+	qemu_start=$(head -n 1 "$log")
+	first2=""
+	[ "${bye_n:-0}" != 0 ] && first2=$(awk -v n="$bye_n" 'NR > n && $2 != "" { print; exit }' "$log")
+	span "QEMU start to first /init" "$qemu_start" "$init1"
+	span "kexec -p (first load)" "$(first 'E2E: BEGIN load:')" "$(end_line load)"
+	span "kexec -p (second load)" "$(first 'E2E: BEGIN reload:')" "$(end_line reload)"
+	span "sysrq to Bye!" "$(first 'E2E: panic now')" "$(first 'Bye!')"
+	span "Bye! to the capture kernel's first line" "$(first 'Bye!')" "$first2"
+	span "panic to the capture kernel's first line" "$(first 'Kernel panic - not syncing')" "$first2"
+	span "capture kernel's first line to its /init" "$first2" "$init2"
+	span "/proc/vmcore check (host clock)" "$(first 'E2E: BEGIN vmcore')" "$(first 'E2E: END vmcore')"
+	guest_read=$(field seconds "$read_line")
+	if [ -n "$guest_read" ]; then
+		printf '# time: %-44s %7s s\n' '/proc/vmcore full read (guest clock)' "$guest_read"
+	else
+		printf '# time: %-44s     n/a\n' '/proc/vmcore full read (guest clock)'
+	fi
+	span "QEMU start to QEMU exit" "$qemu_start" "$(tail -n 1 "$log")"
+	[ -z "$first2" ] || echo "# capture kernel's first line: $(text "$first2")"
+}

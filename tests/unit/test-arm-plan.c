@@ -640,13 +640,169 @@ static void test_raw_image(void)
 	CHECK_CONTAINS("neither: message", r.err.msg, "uImage: not a zImage");
 	plan_free(&r.plan);
 
-	r.req.crash = true;
-	run_plan(&r, &sys);
-	CHECK_EQ("crash kernel: not yet", r.ret, -ENOTSUP);
-	plan_free(&r.plan);
 	system_desc_free(&sys);
 	free(dtb);
 	free(image);
+}
+
+/* A crash load as the system layer describes it: the crash region from
+ * the fixture's /proc/iomem is all that is usable. */
+static void sys_crash_from_iomem(const char *name, struct system_desc *sys)
+{
+	struct system_memory mem;
+	struct error err;
+	size_t size;
+	char *text = read_fixture(fixtures, name, &size);
+
+	sys_init(sys);
+	system_memory_init(&mem);
+	if (iomem_parse(text, size, &mem, &err) || mem_ranges_copy(&sys->crash, &mem.crash) ||
+	    mem_ranges_copy(&sys->usable, &mem.crash)) {
+		printf("Bail out! %s: %s\n", name, err.msg);
+		exit(1);
+	}
+	system_memory_free(&mem);
+	free(text);
+	sys->memory_source = name;
+}
+
+/* The <address size> pairs of a /chosen property with 2 + 2 cells. */
+static size_t chosen_pairs(const void *fdt, const char *prop, uint64_t *pairs, size_t max)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
+	const uint8_t *p = chosen >= 0 ? fdt_getprop(fdt, chosen, prop, &len) : NULL;
+	size_t i, n = p && len > 0 ? (size_t)len / 16 : 0;
+
+	for (i = 0; i < n && i < max; i++) {
+		pairs[2 * i] = (uint64_t)get_be32(p + 16 * i) << 32 | get_be32(p + 16 * i + 4);
+		pairs[2 * i + 1] = (uint64_t)get_be32(p + 16 * i + 8) << 32 | get_be32(p + 16 * i + 12);
+	}
+	return n;
+}
+
+static const char *chosen_bootargs(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	return chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+}
+
+/* kexec -p on QEMU virt with Debian's armmp-lpae kernel and crashkernel=128M
+ * (tests/fixtures/crash/qemu-armhf): everything in the crash region, the
+ * decompressor's base its start, the ELF core header in a 2 MiB block the
+ * crash kernel is not given, and the crash kernel told so in /chosen and on
+ * its command line. */
+static void test_crash(void)
+{
+	static const uint64_t crash_bank[] = { 0x60000000, 128 * MiB };
+	static const uint8_t header[] = "an ELF core header stand-in";
+	struct fake_zimage o = fake_debian_lpae();
+	uint8_t *z = fake_zimage_make(&o), *initrd = initrd_data(7 * MiB);
+	size_t dtb_size, i;
+	char *dtb = read_fixture(fixtures, "qemu-virt-arm/guest-fdt-lpae-hyp.dtb", &dtb_size);
+	void *with_crashkernel = NULL;
+	size_t with_size;
+	struct chosen_update args = { .bootargs = "console=ttyAMA0 crashkernel=128M panic=-1" };
+	const struct plan_segment *seg, *hdr, *d;
+	struct system_desc sys;
+	uint64_t pairs[8];
+	struct error err;
+	struct run r;
+
+	sys_crash_from_iomem("crash/qemu-armhf/iomem.txt", &sys);
+	memset(&r, 0, sizeof(r));
+	r.req.kernel = (struct kernel_file){ .path = "vmlinuz", .data = z, .size = o.length };
+	r.req.initrd = (struct input_file){ "initrd", initrd, 7 * MiB };
+	r.req.dtb = (struct input_file){ "fdt", (const uint8_t *)dtb, dtb_size };
+	r.req.cmdline = "console=ttyAMA0 cma=0";
+	r.req.crash = true;
+	r.req.elfcorehdr = header;
+	r.req.elfcorehdr_size = sizeof(header);
+	run_plan(&r, &sys);
+	CHECK_EQ("crash: plan succeeds", r.ret, 0);
+	hdr = find_segment(&r.plan, "elfcorehdr");
+	d = find_segment(&r.plan, "dtb");
+	if (r.ret == 0 && hdr && d) {
+		check_against_decompressor("crash", &r, &sys, &o, 0x208000, crash_bank, 1);
+		for (i = 0; i < r.plan.nr_segments; i++) {
+			seg = &r.plan.segments[i];
+			CHECK("crash: every segment in the crash region",
+			      seg->mem >= 0x60000000 && seg->mem + seg->memsz <= 0x68000000);
+			if (seg != hdr && strcmp(seg->name, "purgatory") != 0)
+				CHECK("crash: the crash kernel's data below the header's block",
+				      seg->mem + seg->memsz <= 0x67e00000);
+		}
+		seg = find_segment(&r.plan, "kernel");
+		CHECK_EQ("crash: zImage right past the kernel decompressed at the region's base",
+			 seg->mem, 0x617ae000);
+		CHECK_EQ("crash: header at the top 2 MiB block", hdr->mem, 0x67e00000);
+		CHECK("crash: header bytes as built", hdr->bufsz == sizeof(header) &&
+		      memcmp(hdr->buf, header, sizeof(header)) == 0);
+		CHECK("crash: linux,elfcorehdr is the header",
+		      chosen_pairs(d->buf, "linux,elfcorehdr", pairs, 4) == 1 &&
+		      pairs[0] == 0x67e00000 && pairs[1] == sizeof(header));
+		CHECK("crash: linux,usable-memory-range is the region without the header's block",
+		      chosen_pairs(d->buf, "linux,usable-memory-range", pairs, 4) == 1 &&
+		      pairs[0] == 0x60000000 && pairs[1] == 0x7e00000);
+		CHECK_STR("crash: command line carries elfcorehdr= and mem=", chosen_bootargs(d->buf),
+			  "console=ttyAMA0 cma=0 elfcorehdr=0x67e00000 mem=0x7e00000@0x60000000");
+		CHECK_EQ("crash: r2 is the DTB", r.plan.kernel_regs[2], d->mem);
+	}
+	plan_free(&r.plan);
+
+	/* No command line asked for: the DTB's, without crashkernel=. */
+	if (dtb_update_chosen(dtb, &args, &with_crashkernel, &with_size, &err) == 0) {
+		r.req.dtb = (struct input_file){ "fdt", with_crashkernel, with_size };
+		r.req.cmdline = NULL;
+		run_plan(&r, &sys);
+		d = find_segment(&r.plan, "dtb");
+		CHECK("crash, DTB's bootargs: plan succeeds", r.ret == 0 && d);
+		if (d)
+			CHECK_STR("crash, DTB's bootargs: kept without crashkernel=", chosen_bootargs(d->buf),
+				  "console=ttyAMA0 panic=-1 elfcorehdr=0x67e00000 mem=0x7e00000@0x60000000");
+		plan_free(&r.plan);
+		r.req.dtb = (struct input_file){ "fdt", (const uint8_t *)dtb, dtb_size };
+		r.req.cmdline = "console=ttyAMA0";
+	} else {
+		CHECK("crash: test DTB with crashkernel= built", 0);
+	}
+	free(with_crashkernel);
+
+	/* A region not 128 MiB aligned: planned for the decompressor that
+	 * reads linux,usable-memory-range, and said so. */
+	mem_ranges_free(&sys.usable);
+	mem_ranges_free(&sys.crash);
+	mem_ranges_add(&sys.usable, 0x62000000, 0x6a000000);
+	mem_ranges_add(&sys.crash, 0x62000000, 0x6a000000);
+	run_plan(&r, &sys);
+	CHECK_EQ("crash, region at 0x62000000: plan succeeds", r.ret, 0);
+	seg = find_segment(&r.plan, "kernel");
+	CHECK("crash, region at 0x62000000: zImage past the kernel at its base",
+	      seg && seg->mem >= 0x62000000 + 0x208000 + o.inflated);
+	CHECK_CONTAINS("crash, region at 0x62000000: noted", r.plan.notes, "not 128 MiB aligned");
+	plan_free(&r.plan);
+
+	/* Too small for the kernel decompressed at its base. */
+	mem_ranges_free(&sys.usable);
+	mem_ranges_free(&sys.crash);
+	mem_ranges_add(&sys.usable, 0x60000000, 0x61000000);
+	mem_ranges_add(&sys.crash, 0x60000000, 0x61000000);
+	run_plan(&r, &sys);
+	CHECK_EQ("crash, 16 MiB region: refused", r.ret, -ENOSPC);
+	CHECK_CONTAINS("crash, 16 MiB region: says what to do", r.err.msg, "larger crashkernel=");
+	plan_free(&r.plan);
+
+	r.req.dtb = (struct input_file){ 0 };
+	r.req.atags = (struct input_file){ "/proc/atags", initrd, 64 };
+	run_plan(&r, &sys);
+	CHECK_EQ("crash with ATAGs: refused", r.ret, -ENOTSUP);
+	CHECK_CONTAINS("crash with ATAGs: message", r.err.msg, "--atags");
+	plan_free(&r.plan);
+
+	system_desc_free(&sys);
+	free(dtb);
+	free(initrd);
+	free(z);
 }
 
 int main(int argc, char **argv)
@@ -661,5 +817,6 @@ int main(int argc, char **argv)
 	test_big_dtb();
 	test_atags();
 	test_raw_image();
+	test_crash();
 	return check_status();
 }

@@ -4,9 +4,11 @@
  * must equal the ones that kernel itself used. */
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "check.h"
 #include "check_ranges.h"
 #include "crash_header.h"
@@ -241,9 +243,147 @@ static void test_arm32(void)
 		CHECK("arm LPAE above 4 GiB: ELF64", hdr[EI_CLASS] == ELFCLASS64);
 	free(hdr);
 	f.info.has_page_offset = false;
-	CHECK_EQ("arm without PAGE_OFFSET: refused", crash_header_build(&f, &hdr, &size, &err), -ENOENT);
+	f.has_kcore_linear_map = true;
+	f.kcore_linear_paddr = 0x40000000;
+	f.kcore_linear_vaddr = 0x80000000; /* a 2G/2G split, say */
+	mem_ranges_free(&f.ram);
+	mem_ranges_init(&f.ram);
+	mem_ranges_add(&f.ram, 0x40000000, 0xc0000000);
+	CHECK_EQ("arm, linear map from kcore: header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr) {
+		const Elf32_Phdr *ph = (const Elf32_Phdr *)(hdr + sizeof(Elf32_Ehdr));
+
+		CHECK("arm, linear map from kcore: its vaddrs",
+		      ph[2].p_vaddr == 0x80000000 && ph[3].p_paddr == 0x68000000 &&
+		      ph[3].p_vaddr == 0xa8000000);
+	}
+	free(hdr);
+	hdr = NULL;
 	mem_ranges_free(&f.ram);
 	mem_ranges_free(&f.crash);
+}
+
+/* Debian's armmp-lpae kernel under QEMU (tests/fixtures/crash/qemu-armhf):
+ * no /proc/kcore, so no VMCOREINFO text and no linear map; the header is
+ * ELF32 and describes exactly System RAM minus the crash region, by
+ * physical address, with vaddr 0. */
+static void test_armhf_fixture(void)
+{
+	struct crash_note_ref cpus[2];
+	struct system_memory mem;
+	struct crash_facts f;
+	struct mem_ranges covered;
+	struct error err;
+	uint8_t *hdr = NULL;
+	size_t size, i;
+	char *iomem = read_fixture(fixtures, "crash/qemu-armhf/iomem.txt", &size);
+	char *notes = read_fixture(fixtures, "crash/qemu-armhf/crash_notes.txt", &size);
+	char *vmci = read_fixture(fixtures, "crash/qemu-armhf/vmcoreinfo", &size);
+	unsigned long long a0, a1;
+	unsigned s0, s1;
+	char *end;
+
+	memset(&f, 0, sizeof(f));
+	f.machine = EM_ARM;
+	system_memory_init(&mem);
+	CHECK_EQ("armhf iomem parses", iomem_parse(iomem, strlen(iomem), &mem, &err), 0);
+	f.ram = mem.ram;
+	f.crash = mem.crash;
+	f.kernel_start = mem.kernel_image.r[0].start;
+	f.kernel_end = mem.kernel_image.r[mem.kernel_image.n - 1].end;
+	mem_ranges_free(&mem.reserved);
+	mem_ranges_free(&mem.kernel_image);
+	CHECK("armhf crash_notes.txt parses",
+	      sscanf(notes, "cpu0 %llx %u cpu1 %llx %u", &a0, &s0, &a1, &s1) == 4);
+	cpus[0] = (struct crash_note_ref){ a0, s0 };
+	cpus[1] = (struct crash_note_ref){ a1, s1 };
+	f.cpu_notes = cpus;
+	f.nr_cpu_notes = 2;
+	/* As system_crash_facts reads /sys/kernel/vmcoreinfo: both in hex. */
+	f.vmcoreinfo.addr = strtoull(vmci, &end, 16);
+	f.vmcoreinfo.size = strtoull(end, NULL, 16);
+	CHECK_EQ("armhf: header builds without kcore", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr) {
+		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)hdr;
+		const Elf32_Phdr *ph = (const Elf32_Phdr *)(hdr + eh->e_phoff);
+		int loads = 0, zero = 1;
+
+		CHECK("armhf: ELF32 little-endian core for ARM", eh->e_ident[EI_CLASS] == ELFCLASS32 &&
+		      eh->e_ident[EI_DATA] == ELFDATA2LSB && eh->e_type == ET_CORE && eh->e_machine == EM_ARM);
+		CHECK_EQ("armhf: size is header plus program headers", size,
+			 sizeof(Elf32_Ehdr) + eh->e_phnum * sizeof(Elf32_Phdr));
+		CHECK("armhf: cpu notes from crash_notes (180 bytes each)",
+		      ph[0].p_type == PT_NOTE && ph[0].p_offset == 0x6f6da600 && ph[0].p_filesz == 180 &&
+		      ph[1].p_type == PT_NOTE && ph[1].p_offset == 0x6f6ed600);
+		CHECK("armhf: VMCOREINFO note from /sys/kernel/vmcoreinfo",
+		      ph[2].p_type == PT_NOTE && ph[2].p_offset == 0x4216e000 && ph[2].p_filesz == 0x1024);
+		mem_ranges_init(&covered);
+		for (i = 3; i < eh->e_phnum; i++) {
+			loads += ph[i].p_type == PT_LOAD;
+			zero &= ph[i].p_vaddr == 0 && ph[i].p_offset == ph[i].p_paddr;
+			mem_ranges_add(&covered, ph[i].p_paddr, (uint64_t)ph[i].p_paddr + ph[i].p_memsz);
+		}
+		CHECK_EQ("armhf: two PT_LOADs", loads, 2);
+		CHECK("armhf: linear map unknown: vaddr 0, offset = paddr", zero);
+		CHECK_SET("armhf: PT_LOADs cover exactly System RAM minus the crash region", &covered,
+			  0x40000000, 0x60000000, 0x68000000, 0x80000000);
+		mem_ranges_free(&covered);
+	}
+	free(hdr);
+	mem_ranges_free(&f.ram);
+	mem_ranges_free(&f.crash);
+	free(iomem);
+	free(notes);
+	free(vmci);
+}
+
+/* A 32-bit /proc/kcore as Linux 6.14+ writes it on arm: an ELF32 header,
+ * a PT_NOTE with VMCOREINFO, a PT_LOAD for the linear map. */
+static void test_kcore_elf32(void)
+{
+	static const char info[] = "OSRELEASE=6.14.0-armmp\nPAGESIZE=4096\n";
+	uint8_t buf[512];
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)buf;
+	Elf32_Phdr *ph = (Elf32_Phdr *)(buf + sizeof(*eh));
+	uint8_t *note = buf + sizeof(*eh) + 3 * sizeof(*ph);
+	size_t notesz = 12 + 12 + ((sizeof(info) + 3) & ~3u), len, need;
+	struct vmcoreinfo vi;
+	struct error err;
+	const char *text;
+	uint64_t vaddr = 0;
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS32;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_ARM;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 3;
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = (Elf32_Off)(note - buf);
+	ph[0].p_filesz = (Elf32_Word)notesz;
+	ph[1] = (Elf32_Phdr){ .p_type = PT_LOAD, .p_vaddr = 0xbf000000, .p_paddr = 0xffffffff,
+			      .p_memsz = 0x1000000 }; /* modules: no physical address */
+	ph[2] = (Elf32_Phdr){ .p_type = PT_LOAD, .p_vaddr = 0xc0000000, .p_paddr = 0x40000000,
+			      .p_memsz = 0x30000000 };
+	put_le32(note, sizeof("VMCOREINFO"));
+	put_le32(note + 4, sizeof(info));
+	memcpy(note + 12, "VMCOREINFO", sizeof("VMCOREINFO"));
+	memcpy(note + 24, info, sizeof(info));
+
+	CHECK_EQ("ELF32 kcore: VMCOREINFO found", kcore_find_vmcoreinfo(buf, sizeof(buf), &text, &len, &need, &err), 0);
+	CHECK("ELF32 kcore: VMCOREINFO parses", vmcoreinfo_parse(text, len, &vi, &err) == 0 &&
+	      strcmp(vi.osrelease, "6.14.0-armmp") == 0);
+	CHECK_EQ("ELF32 kcore: linear map found", kcore_linear_map(buf, sizeof(buf), 0x40000000, &vaddr, &need, &err), 0);
+	CHECK_EQ("ELF32 kcore: PAGE_OFFSET", vaddr, 0xc0000000);
+	CHECK_EQ("ELF32 kcore: no PT_LOAD at 0x80000000", kcore_linear_map(buf, sizeof(buf), 0x80000000, &vaddr, &need, &err), -ENOENT);
+	CHECK_EQ("ELF32 kcore: truncated asks for more", kcore_linear_map(buf, 60, 0x40000000, &vaddr, &need, &err), -EAGAIN);
+	CHECK("ELF32 kcore: needs the program headers", need == sizeof(*eh) + 3 * sizeof(*ph));
+	/* The real arm64 kcore: RAM at 0x40000000 is mapped where its README says. */
+	CHECK_EQ("arm64 kcore: linear map found", kcore_linear_map(kcore, kcore_size, 0x40000000, &vaddr, &need, &err), 0);
+	CHECK_EQ("arm64 kcore: RAM base's vaddr", vaddr, 0xffff40c600000000ull);
 }
 
 int main(int argc, char **argv)
@@ -255,6 +395,8 @@ int main(int argc, char **argv)
 	test_missing_facts();
 	test_page_offset();
 	test_arm32();
+	test_armhf_fixture();
+	test_kcore_elf32();
 	free(kcore);
 	return check_status();
 }
