@@ -104,6 +104,25 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		kexec_arm64=""
 	fi
 
+	# The SHA-256 instruction paths (arm64 and AArch32), checked against the
+	# same vectors as the portable code, under qemu-user on a CPU model that
+	# has the instructions.  The end-to-end runs cannot catch a wrong
+	# implementation: loader and purgatory would agree on a wrong digest.
+	for ce in aarch64:aarch64-linux-gnu-gcc:arm64 arm:arm-linux-gnueabihf-gcc:arm; do
+		IFS=: read -r qarch cc srcdir <<<"$ce"
+		label="sha256 instructions ($srcdir, qemu-$qarch -cpu max)"
+		echo "== $label"
+		if step "$label: build" "$work/sha256-ce-$srcdir.build.log" \
+			"$cc" -static -O2 -Wall -Wextra -Werror -I"$top/purgatory" -I"$top/tests/unit" \
+			"$top/tests/unit/test-sha256.c" "$top/purgatory/sha256.c" \
+			"$top/tests/unit/sha256_ce_hook.c" "$top/$srcdir/sha256_ce.S" \
+			-o "$work/test-sha256-ce-$srcdir"; then
+			"qemu-$qarch" -cpu max "$work/test-sha256-ce-$srcdir" >"$work/sha256-ce-$srcdir.log" 2>&1
+			count_lines "$label" "$work/sha256-ce-$srcdir.log"
+			grep -q '^ok - ' "$work/sha256-ce-$srcdir.log" || fail "$label: ran no check"
+		fi
+	done
+
 	# The loader is portable C: it must stay warning-clean for 32-bit ARM
 	# too (size_t is 32 bits there), ahead of the arm backend's own build.
 	echo "== 32-bit ARM cross compile of the loader"

@@ -10,7 +10,7 @@ packages=(
 	libfdt-dev zlib1g-dev libelf-dev libzstd-dev liblzma-dev device-tree-compiler
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
-	qemu-system-arm cpio gzip xz-utils u-boot-tools
+	qemu-system-arm qemu-user cpio gzip xz-utils u-boot-tools
 )
 
 missing=()

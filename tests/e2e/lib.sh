@@ -133,6 +133,36 @@ EOF
 # kernels: loading either must fail and leave the loaded kernel in place.
 # The guest reports raw facts between "E2E: BEGIN x" / "E2E: END x ..." lines;
 # the host decides what passes.  Every step reads back kexec_loaded too.
+# The start every first /init shares: busybox applets, the pseudo file
+# systems, the first kernel's command line and entry mode, and run NAME
+# CMD..., which brackets CMD with markers carrying its exit code and the
+# state of LOADED_FILE (kexec_loaded or kexec_crash_loaded) afterwards.
+e2e_guest_prologue() {
+	local loaded_file=$1
+	cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+KEXEC=/sbin/kexec
+EOF
+	echo "loaded() { cat $loaded_file; }"
+	cat <<'EOF'
+run() {
+	name=$1
+	shift
+	echo "E2E: BEGIN $name: $*"
+	"$@"
+	rc=$?
+	echo "E2E: END $name rc=$rc loaded=$(loaded)"
+}
+echo "E2E: init1 start"
+echo "E2E: cmdline1 $(cat /proc/cmdline)"
+echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+EOF
+}
+
 e2e_write_init1() {
 	local file=$1 scenario=$2 kernel=$3 append2=$4 load_flags=$5 kexec_env=${6:-}
 	local dir=${kernel%/*} name=${kernel##*/}
@@ -146,27 +176,8 @@ e2e_write_init1() {
 		echo "KERNEL=$kernel"
 		echo "BROKEN=$dir/broken-$name"
 		echo "RANDOM_FILE=$dir/random-$name"
+		e2e_guest_prologue /sys/kernel/kexec_loaded
 		cat <<'EOF'
-/bin/busybox --install -s /bin
-export PATH=/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-KEXEC=/sbin/kexec
-loaded() { cat /sys/kernel/kexec_loaded; }
-# run NAME CMD...: runs CMD between markers, reporting its exit code and
-# kexec_loaded afterwards.
-run() {
-	name=$1
-	shift
-	echo "E2E: BEGIN $name: $*"
-	"$@"
-	rc=$?
-	echo "E2E: END $name rc=$rc loaded=$(loaded)"
-}
-echo "E2E: init1 start"
-echo "E2E: cmdline1 $(cat /proc/cmdline)"
-echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
 echo "E2E: BEGIN iomem"
 cat /proc/iomem
 echo "E2E: END iomem"
@@ -476,25 +487,8 @@ e2e_kdump_write_init1() {
 		echo "TOKEN=$token"
 		echo "PAGES=$pages"
 		echo "MODE_ERE='$e2e_mode_ere'"
+		e2e_guest_prologue /sys/kernel/kexec_crash_loaded
 		cat <<'EOF'
-/bin/busybox --install -s /bin
-export PATH=/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-KEXEC=/sbin/kexec
-loaded() { cat /sys/kernel/kexec_crash_loaded; }
-run() {
-	name=$1
-	shift
-	echo "E2E: BEGIN $name: $*"
-	"$@"
-	rc=$?
-	echo "E2E: END $name rc=$rc loaded=$(loaded)"
-}
-echo "E2E: init1 start"
-echo "E2E: cmdline1 $(cat /proc/cmdline)"
-echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
 echo "E2E: uname1 $(uname -r)"
 echo "E2E: crash_size $(cat /sys/kernel/kexec_crash_size)"
 echo "E2E: BEGIN iomem"
