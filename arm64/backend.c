@@ -112,11 +112,19 @@ static int arm64_plan_kernel(const struct load_request *req,
 	if (req->initrd.data) {
 		uint64_t window_end = base + INITRD_WINDOW - 1;
 
-		if (plan_find_space(plan, &sys->usable, req->initrd.size, plan->page_size,
-				    kernel_end, window_end, &initrd_addr) &&
-		    plan_find_space(plan, &sys->usable, req->initrd.size, plan->page_size,
-				    base > INITRD_WINDOW ? base - INITRD_WINDOW : 0,
-				    window_end, &initrd_addr))
+		/* As high as the 32 GiB window allows.  kexec_load copies every
+		 * page into a page the running kernel allocates, and each such
+		 * page that lands inside a destination costs a walk of all the
+		 * entries so far: low free memory, which the running kernel has
+		 * just been handing out (its freed initramfs, page cache), is
+		 * where those collisions happen.  Measured under QEMU with a
+		 * 128 MiB initrd: kexec -l took 5.8 s placed right above the
+		 * kernel, 2.2 s placed at the top. */
+		if (plan_find_space_highest(plan, &sys->usable, req->initrd.size, plan->page_size,
+					    kernel_end, window_end, &initrd_addr) &&
+		    plan_find_space_highest(plan, &sys->usable, req->initrd.size, plan->page_size,
+					    base > INITRD_WINDOW ? base - INITRD_WINDOW : 0,
+					    window_end, &initrd_addr))
 			return error_set(err, -ENOSPC, "%s: no room for the initrd (%zu KiB) within 32 GiB of the kernel",
 					 req->initrd.path, req->initrd.size >> 10);
 		ret = plan_add_segment(plan, "initrd", req->initrd.path, req->initrd.data,

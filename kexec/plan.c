@@ -71,25 +71,50 @@ int plan_add_segment(struct plan *plan, const char *name, const char *source,
 	return 0;
 }
 
+/* The usable ranges minus what the plan already occupies. */
+static int free_space(const struct plan *plan, const struct mem_ranges *usable,
+		      struct mem_ranges *free_ranges)
+{
+	size_t i;
+	int ret;
+
+	mem_ranges_init(free_ranges);
+	ret = mem_ranges_copy(free_ranges, usable);
+	for (i = 0; ret == 0 && i < plan->nr_segments; i++)
+		ret = mem_ranges_subtract(free_ranges, plan->segments[i].mem,
+					  plan->segments[i].mem + plan->segments[i].memsz);
+	return ret;
+}
+
+static int find_space(const struct plan *plan, const struct mem_ranges *usable,
+		      uint64_t size, uint64_t align, uint64_t min, uint64_t max,
+		      bool highest, uint64_t *addr)
+{
+	struct mem_ranges free_ranges;
+	int ret = free_space(plan, usable, &free_ranges);
+
+	size = round_up(size, plan->page_size);
+	if (align < plan->page_size)
+		align = plan->page_size;
+	if (ret == 0)
+		ret = highest ? mem_ranges_find_highest(&free_ranges, size, align, min, max, addr)
+			      : mem_ranges_find_lowest(&free_ranges, size, align, min, max, addr);
+	mem_ranges_free(&free_ranges);
+	return ret;
+}
+
 int plan_find_space(const struct plan *plan, const struct mem_ranges *usable,
 		    uint64_t size, uint64_t align, uint64_t min, uint64_t max,
 		    uint64_t *addr)
 {
-	struct mem_ranges free_ranges;
-	size_t i;
-	int ret;
+	return find_space(plan, usable, size, align, min, max, false, addr);
+}
 
-	mem_ranges_init(&free_ranges);
-	ret = mem_ranges_copy(&free_ranges, usable);
-	for (i = 0; ret == 0 && i < plan->nr_segments; i++)
-		ret = mem_ranges_subtract(&free_ranges, plan->segments[i].mem,
-					  plan->segments[i].mem + plan->segments[i].memsz);
-	if (ret == 0)
-		ret = mem_ranges_find_lowest(&free_ranges, round_up(size, plan->page_size),
-					     align < plan->page_size ? plan->page_size : align,
-					     min, max, addr);
-	mem_ranges_free(&free_ranges);
-	return ret;
+int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *usable,
+			    uint64_t size, uint64_t align, uint64_t min, uint64_t max,
+			    uint64_t *addr)
+{
+	return find_space(plan, usable, size, align, min, max, true, addr);
 }
 
 void plan_note(struct plan *plan, const char *fmt, ...)

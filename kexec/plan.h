@@ -54,6 +54,11 @@ int plan_find_space(const struct plan *plan, const struct mem_ranges *usable,
 		    uint64_t size, uint64_t align, uint64_t min, uint64_t max,
 		    uint64_t *addr);
 
+/* The same, highest such address. */
+int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *usable,
+			    uint64_t size, uint64_t align, uint64_t min, uint64_t max,
+			    uint64_t *addr);
+
 /* Appends to plan->notes (a line of its own). */
 void plan_note(struct plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
