@@ -111,21 +111,26 @@ static const struct plan_segment *find_segment(const struct plan *plan, const ch
 	return NULL;
 }
 
+/* One planning run and all it is made of: the system it plans for, the
+ * request, and the buffers the request points into, freed by run_free. */
 struct run {
+	struct system_desc sys;
+	uint8_t *kernel, *initrd;
+	void *dtb;
 	struct load_request req;
 	struct plan plan;
 	struct error err;
 	int ret;
 };
 
-static void run_plan(struct run *r, const struct system_desc *sys)
+static void run_plan(struct run *r)
 {
 	struct load_options opts = { .verify = true, .corrupt_digest = -1 };
 	struct uart_info uart = { .kind = UART_PL011, .addr = 0x9000000 };
 
 	opts.uart = &uart;
 	memset(&r->err, 0, sizeof(r->err));
-	r->ret = loader_plan(&arm_backend, &r->req, sys, &opts, &r->plan, &r->err);
+	r->ret = loader_plan(&arm_backend, &r->req, &r->sys, &opts, &r->plan, &r->err);
 	if (r->ret)
 		printf("# plan failed: %s\n", r->err.msg);
 }
@@ -153,7 +158,6 @@ static bool in_ram(const uint64_t *banks, size_t nbanks, uint64_t addr)
 /* What head.S does with the planned zImage, and whether the boot data
  * survives it. */
 static void check_against_decompressor(const char *name, const struct run *r,
-				       const struct system_desc *sys,
 				       const struct fake_zimage *o, uint32_t text_offset,
 				       const uint64_t *banks, size_t nbanks)
 {
@@ -189,13 +193,13 @@ static void check_against_decompressor(const char *name, const struct run *r,
 	CHECK(SAY("zImage in the RAM base's 128 MiB block"),
 	      ((kernel->mem + kernel->memsz - 1) & 0xf8000000ull) == (base & 0xf8000000ull));
 	CHECK(SAY("decompressed kernel and page tables in usable RAM"),
-	      mem_ranges_contains(&sys->usable, r4 - 0x5000, kernel_end));
+	      mem_ranges_contains(&r->sys.usable, r4 - 0x5000, kernel_end));
 	for (i = 0; i < r->plan.nr_segments; i++) {
 		const struct plan_segment *s = &r->plan.segments[i];
 		uint64_t end = s->mem + s->memsz;
 
 		CHECK(SAY("segment below 4 GiB"), end <= FOUR_GIB);
-		CHECK(SAY("segment in usable RAM"), mem_ranges_contains(&sys->usable, s->mem, end));
+		CHECK(SAY("segment in usable RAM"), mem_ranges_contains(&r->sys.usable, s->mem, end));
 		if (s == kernel || s == purg)
 			continue;
 		CHECK(SAY("boot data clear of the decompressed kernel and its page tables"),
@@ -220,6 +224,57 @@ static uint8_t *initrd_data(size_t size)
 	return d;
 }
 
+/* RAM that is the banks (address, size pairs), all of it usable, and a DTB
+ * that describes them as the request's; the kernel is the caller's. */
+static void run_on_banks(struct run *r, const uint64_t *banks, size_t nbanks)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	sys_init(&r->sys);
+	for (i = 0; i < nbanks; i++)
+		mem_ranges_add(&r->sys.usable, banks[2 * i], banks[2 * i] + banks[2 * i + 1]);
+	r->dtb = make_dtb(banks, nbanks);
+	r->req.dtb = (struct input_file){ "dtb", r->dtb, fdt_totalsize(r->dtb) };
+}
+
+/* The request's kernel: the zImage o describes, named path; and an initrd
+ * of initrd_size bytes, or none if 0. */
+static void run_zimage(struct run *r, const char *path, const struct fake_zimage *o,
+		       size_t initrd_size)
+{
+	r->kernel = fake_zimage_make(o);
+	r->req.kernel = (struct kernel_file){ .path = path, .data = r->kernel, .size = o->length };
+	if (initrd_size) {
+		r->initrd = initrd_data(initrd_size);
+		r->req.initrd = (struct input_file){ "initrd", r->initrd, initrd_size };
+	}
+}
+
+/* QEMU virt as the fixtures recorded it: the zImage o with a 7 MiB initrd,
+ * the DTB the running kernel reported, and the memory describe() makes of
+ * the /proc/iomem fixture iomem. */
+static void run_on_qemu_virt(struct run *r, const struct fake_zimage *o,
+			     void (*describe)(const char *, struct system_desc *), const char *iomem)
+{
+	size_t dtb_size;
+
+	memset(r, 0, sizeof(*r));
+	describe(iomem, &r->sys);
+	r->dtb = read_fixture(fixtures, "qemu-virt-arm/guest-fdt-lpae-hyp.dtb", &dtb_size);
+	r->req.dtb = (struct input_file){ "fdt", r->dtb, dtb_size };
+	run_zimage(r, "vmlinuz", o, 7 * MiB);
+}
+
+static void run_free(struct run *r)
+{
+	plan_free(&r->plan);
+	system_desc_free(&r->sys);
+	free(r->dtb);
+	free(r->initrd);
+	free(r->kernel);
+}
+
 /* Every RAM base, RAM size and TEXT_OFFSET: the invariants hold. */
 static void test_matrix(void)
 {
@@ -227,7 +282,6 @@ static void test_matrix(void)
 	static const uint64_t sizes[] = { 256 * MiB, 512 * MiB, 1 * GiB, 2 * GiB };
 	static const uint32_t offsets[] = { 0x8000, 0x108000, 0x208000 };
 	size_t b, s, t;
-	uint8_t *initrd = initrd_data(6 * MiB);
 
 	for (b = 0; b < 3; b++)
 		for (s = 0; s < 4; s++)
@@ -239,10 +293,7 @@ static void test_matrix(void)
 					.code_text_offset = offsets[t],
 				};
 				uint64_t banks[2] = { bases[b], sizes[s] };
-				struct system_desc sys;
 				struct run r;
-				uint8_t *z;
-				void *dtb;
 				char name[96];
 
 				if (bases[b] + sizes[s] > FOUR_GIB)
@@ -250,29 +301,20 @@ static void test_matrix(void)
 				snprintf(name, sizeof(name), "RAM 0x%llx + %llu MiB, TEXT_OFFSET 0x%x",
 					 (unsigned long long)bases[b],
 					 (unsigned long long)(sizes[s] >> 20), offsets[t]);
-				sys_init(&sys);
-				mem_ranges_add(&sys.usable, bases[b], bases[b] + sizes[s]);
-				z = fake_zimage_make(&o);
-				dtb = make_dtb(banks, 1);
-				memset(&r, 0, sizeof(r));
-				r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-				r.req.initrd = (struct input_file){ "initrd", initrd, 6 * MiB };
-				r.req.dtb = (struct input_file){ "board.dtb", dtb, fdt_totalsize(dtb) };
+				run_on_banks(&r, banks, 1);
+				run_zimage(&r, "zImage", &o, 6 * MiB);
+				r.req.dtb.path = "board.dtb";
 				r.req.cmdline = "console=ttyAMA0";
-				run_plan(&r, &sys);
+				run_plan(&r);
 				CHECK(name, r.ret == 0);
 				if (r.ret == 0) {
-					check_against_decompressor(name, &r, &sys, &o, offsets[t], banks, 1);
+					check_against_decompressor(name, &r, &o, offsets[t], banks, 1);
 					CHECK_EQ("r0 = 0", r.plan.kernel_regs[0], 0);
 					CHECK_EQ("r1 = ~0: a DTB", r.plan.kernel_regs[1], 0xffffffff);
 					CHECK_EQ("r2 = the DTB", r.plan.kernel_regs[2], find_segment(&r.plan, "dtb")->mem);
 				}
-				plan_free(&r.plan);
-				system_desc_free(&sys);
-				free(dtb);
-				free(z);
+				run_free(&r);
 			}
-	free(initrd);
 }
 
 /* QEMU virt, -m 1024, with the numbers of Debian's armmp-lpae zImage and
@@ -281,23 +323,15 @@ static void test_qemu_debian(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 0x40000000 };
 	struct fake_zimage o = fake_debian_lpae();
-	struct system_desc sys;
 	struct run r;
-	uint8_t *z = fake_zimage_make(&o), *initrd = initrd_data(7 * MiB);
-	size_t dtb_size;
-	char *dtb = read_fixture(fixtures, "qemu-virt-arm/guest-fdt-lpae-hyp.dtb", &dtb_size);
 	const struct plan_segment *seg;
 
-	sys_from_iomem("qemu-virt-arm/iomem-lpae-hyp.txt", &sys);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "vmlinuz", .data = z, .size = o.length };
-	r.req.initrd = (struct input_file){ "initrd", initrd, 7 * MiB };
-	r.req.dtb = (struct input_file){ "fdt", (const uint8_t *)dtb, dtb_size };
+	run_on_qemu_virt(&r, &o, sys_from_iomem, "qemu-virt-arm/iomem-lpae-hyp.txt");
 	r.req.cmdline = "console=ttyAMA0";
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("QEMU virt + Debian lpae: plan succeeds", r.ret, 0);
 	if (r.ret == 0) {
-		check_against_decompressor("QEMU virt + Debian lpae", &r, &sys, &o, 0x208000, banks, 1);
+		check_against_decompressor("QEMU virt + Debian lpae", &r, &o, 0x208000, banks, 1);
 		/* 0x40000000 + 0x208000 + 0x15a50c8 = 0x417ad0c8, page up. */
 		seg = find_segment(&r.plan, "kernel");
 		CHECK_EQ("Debian lpae: zImage right past the decompressed kernel", seg->mem, 0x417ae000);
@@ -309,79 +343,49 @@ static void test_qemu_debian(void)
 		CHECK_EQ("Debian lpae: purgatory at the RAM base (done before anything lands there)",
 			 seg->mem, 0x40000000);
 	}
-	plan_free(&r.plan);
-	system_desc_free(&sys);
-	free(dtb);
-	free(initrd);
-	free(z);
+	run_free(&r);
 }
 
 /* LPAE machines: RAM past 4 GiB is for the running kernel only. */
 static void test_lpae_high_ram(void)
 {
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z = fake_zimage_make(&o), *initrd = initrd_data(64 * MiB);
-	struct system_desc sys;
 	struct run r;
-	void *dtb;
 
 	{
 		/* QEMU virt with highmem and 6 GiB: one bank across 4 GiB. */
 		static const uint64_t banks[] = { 0x40000000, 6 * GiB };
 
-		sys_init(&sys);
-		mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-		dtb = make_dtb(banks, 1);
-		memset(&r, 0, sizeof(r));
-		r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-		r.req.initrd = (struct input_file){ "initrd", initrd, 64 * MiB };
-		r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-		run_plan(&r, &sys);
+		run_on_banks(&r, banks, 1);
+		run_zimage(&r, "zImage", &o, 64 * MiB);
+		run_plan(&r);
 		CHECK_EQ("RAM across 4 GiB: plan succeeds", r.ret, 0);
 		if (r.ret == 0)
-			check_against_decompressor("RAM across 4 GiB", &r, &sys, &o, 0x208000, banks, 1);
-		plan_free(&r.plan);
-		system_desc_free(&sys);
-		free(dtb);
+			check_against_decompressor("RAM across 4 GiB", &r, &o, 0x208000, banks, 1);
+		run_free(&r);
 	}
 	{
 		/* Keystone-like: a low bank and 4 GiB at 0x8_0000_0000. */
 		static const uint64_t banks[] = { 0x80000000, 512 * MiB, 0x800000000ull, 4 * GiB };
 
-		sys_init(&sys);
-		mem_ranges_add(&sys.usable, banks[2], banks[2] + banks[3]);
-		mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-		dtb = make_dtb(banks, 2);
-		memset(&r, 0, sizeof(r));
-		r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-		r.req.initrd = (struct input_file){ "initrd", initrd, 64 * MiB };
-		r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-		run_plan(&r, &sys);
+		run_on_banks(&r, banks, 2);
+		run_zimage(&r, "zImage", &o, 64 * MiB);
+		run_plan(&r);
 		CHECK_EQ("low bank + high bank: plan succeeds", r.ret, 0);
 		if (r.ret == 0)
-			check_against_decompressor("low bank + high bank", &r, &sys, &o, 0x208000, banks, 2);
-		plan_free(&r.plan);
-		system_desc_free(&sys);
-		free(dtb);
+			check_against_decompressor("low bank + high bank", &r, &o, 0x208000, banks, 2);
+		run_free(&r);
 	}
 	{
 		static const uint64_t banks[] = { 0x800000000ull, 2 * GiB };
 
-		sys_init(&sys);
-		mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-		dtb = make_dtb(banks, 1);
-		memset(&r, 0, sizeof(r));
-		r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-		r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-		run_plan(&r, &sys);
+		run_on_banks(&r, banks, 1);
+		run_zimage(&r, "zImage", &o, 0);
+		run_plan(&r);
 		CHECK_EQ("RAM only above 4 GiB: refused", r.ret, -ENOSPC);
 		CHECK_CONTAINS("RAM only above 4 GiB: message", r.err.msg, "no RAM below 4 GiB");
-		plan_free(&r.plan);
-		system_desc_free(&sys);
-		free(dtb);
+		run_free(&r);
 	}
-	free(initrd);
-	free(z);
 }
 
 /* RAM whose start is not 128 MiB aligned: the decompressor's mask misses
@@ -390,94 +394,62 @@ static void test_unaligned_ram(void)
 {
 	static const uint64_t banks[] = { 0x10200000, 512 * MiB };
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z = fake_zimage_make(&o);
-	struct system_desc sys;
 	struct run r;
-	void *dtb = make_dtb(banks, 1);
 
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	run_on_banks(&r, banks, 1);
+	run_zimage(&r, "zImage", &o, 0);
+	run_plan(&r);
 	CHECK_EQ("RAM at 0x10200000: plan succeeds", r.ret, 0);
 	if (r.ret == 0) {
-		check_against_decompressor("RAM at 0x10200000", &r, &sys, &o, 0x208000, banks, 1);
+		check_against_decompressor("RAM at 0x10200000", &r, &o, 0x208000, banks, 1);
 		CHECK_CONTAINS("RAM at 0x10200000: the plan says so", r.plan.notes, "not 128 MiB aligned");
 	}
-	plan_free(&r.plan);
-	system_desc_free(&sys);
-	free(dtb);
-	free(z);
+	run_free(&r);
 }
 
 static void test_unknown_text_offset(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 256 * MiB };
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z;
-	struct system_desc sys;
 	struct run r;
-	void *dtb = make_dtb(banks, 1);
 
 	o.tag_words = 4;
 	o.code = CODE_NONE;
-	z = fake_zimage_make(&o);
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	run_on_banks(&r, banks, 1);
+	run_zimage(&r, "zImage", &o, 0);
+	run_plan(&r);
 	CHECK_EQ("TEXT_OFFSET unknown: plan succeeds", r.ret, 0);
 	if (r.ret == 0) {
 		/* Safe whatever the real offset is, from 0x8000 to the bound. */
-		check_against_decompressor("TEXT_OFFSET really 0x8000", &r, &sys, &o, 0x8000, banks, 1);
-		check_against_decompressor("TEXT_OFFSET really 0x308000", &r, &sys, &o, 0x308000, banks, 1);
+		check_against_decompressor("TEXT_OFFSET really 0x8000", &r, &o, 0x8000, banks, 1);
+		check_against_decompressor("TEXT_OFFSET really 0x308000", &r, &o, 0x308000, banks, 1);
 		CHECK_CONTAINS("TEXT_OFFSET unknown: the plan says so", r.plan.notes, "assumed");
 	}
-	plan_free(&r.plan);
-	system_desc_free(&sys);
-	free(dtb);
-	free(z);
+	run_free(&r);
 }
 
 static void test_does_not_fit(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 28 * MiB };
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z = fake_zimage_make(&o);
-	struct system_desc sys;
 	struct run r;
-	void *dtb = make_dtb(banks, 1);
 
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	run_on_banks(&r, banks, 1);
+	run_zimage(&r, "zImage", &o, 0);
+	run_plan(&r);
 	CHECK_EQ("28 MiB of RAM: refused", r.ret, -ENOSPC);
 	CHECK_CONTAINS("28 MiB of RAM: no room for the running zImage", r.err.msg,
 		       "zImage: no room for the zImage");
 	plan_free(&r.plan);
 
 	/* A reserved hole where the kernel would be decompressed. */
-	system_desc_free(&sys);
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, 0x40000000, 0x41000000);
-	mem_ranges_add(&sys.usable, 0x41100000, 0x80000000);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	mem_ranges_free(&r.sys.usable);
+	mem_ranges_add(&r.sys.usable, 0x40000000, 0x41000000);
+	mem_ranges_add(&r.sys.usable, 0x41100000, 0x80000000);
+	run_plan(&r);
 	CHECK_EQ("hole under the kernel: refused", r.ret, -ENOSPC);
 	CHECK_CONTAINS("hole under the kernel: message", r.err.msg, "decompresses to");
-	plan_free(&r.plan);
-	system_desc_free(&sys);
-	free(dtb);
-	free(z);
+	run_free(&r);
 }
 
 /* A DTB over 1 MiB fits the two 1 MiB sections only from a boundary. */
@@ -485,34 +457,25 @@ static void test_big_dtb(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 512 * MiB };
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z = fake_zimage_make(&o), *initrd = initrd_data(3 * MiB + 4096);
-	struct system_desc sys;
 	struct run r;
-	void *small = make_dtb(banks, 1), *dtb = malloc(2 * MiB);
+	void *dtb = malloc(2 * MiB);
 	void *blob = calloc(1, 1536 * KiB);
 
-	fdt_open_into(small, dtb, 2 * MiB);
+	run_on_banks(&r, banks, 1);
+	run_zimage(&r, "zImage", &o, 3 * MiB + 4096);
+	fdt_open_into(r.dtb, dtb, 2 * MiB);
 	fdt_setprop(dtb, fdt_path_offset(dtb, "/chosen"), "blob", blob, 1536 * KiB);
 	fdt_pack(dtb);
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.initrd = (struct input_file){ "initrd", initrd, 3 * MiB + 4096 };
 	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("1.5 MiB DTB: plan succeeds", r.ret, 0);
 	if (r.ret == 0) {
-		check_against_decompressor("1.5 MiB DTB", &r, &sys, &o, 0x208000, banks, 1);
+		check_against_decompressor("1.5 MiB DTB", &r, &o, 0x208000, banks, 1);
 		CHECK_EQ("1.5 MiB DTB: on a 1 MiB boundary", find_segment(&r.plan, "dtb")->mem % MiB, 0);
 	}
-	plan_free(&r.plan);
-	system_desc_free(&sys);
+	run_free(&r);
 	free(blob);
 	free(dtb);
-	free(small);
-	free(initrd);
-	free(z);
 }
 
 /* A board booted with ATAGs: the list goes low, r1 is the machine type. */
@@ -520,8 +483,7 @@ static void test_atags(void)
 {
 	static const uint64_t banks[] = { 0x80000000, 256 * MiB };
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z, *initrd = initrd_data(2 * MiB), list[64];
-	struct system_desc sys;
+	uint8_t list[64];
 	struct purgatory_layout layout;
 	struct run r;
 	const struct plan_segment *atags, *purg, *ird;
@@ -529,7 +491,6 @@ static void test_atags(void)
 
 	o.tag_words = 4;
 	o.code_text_offset = 0x8000;
-	z = fake_zimage_make(&o);
 	memset(list, 0, sizeof(list));
 	put_le32(list, 2);
 	put_le32(list + 4, ATAG_CORE);
@@ -539,14 +500,12 @@ static void test_atags(void)
 	put_le32(list + 20, 0x80000000);
 	n = 32; /* then ATAG_NONE */
 
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "zImage", .data = z, .size = o.length };
-	r.req.initrd = (struct input_file){ "initrd", initrd, 2 * MiB };
+	run_on_banks(&r, banks, 1);
+	run_zimage(&r, "zImage", &o, 2 * MiB);
+	r.req.dtb = (struct input_file){ 0 }; /* the ATAGs instead */
 	r.req.atags = (struct input_file){ "/proc/atags", list, n };
 	r.req.cmdline = "console=ttyS0";
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("ATAGs: plan succeeds", r.ret, 0);
 	atags = find_segment(&r.plan, "atags");
 	purg = find_segment(&r.plan, "purgatory");
@@ -556,7 +515,7 @@ static void test_atags(void)
 		const uint8_t *p;
 		long off;
 
-		check_against_decompressor("ATAGs", &r, &sys, &o, 0x8000, banks, 1);
+		check_against_decompressor("ATAGs", &r, &o, 0x8000, banks, 1);
 		CHECK_EQ("ATAGs: in the first 16 KiB of RAM", atags->mem, 0x80000000);
 		CHECK_EQ("ATAGs: r2 is the list", r.plan.kernel_regs[2], atags->mem);
 		CHECK("ATAGs: the list carries the new initrd",
@@ -574,40 +533,32 @@ static void test_atags(void)
 
 	r.req.has_machine_type = true;
 	r.req.machine_type = 3138;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("--machine-type: plan succeeds", r.ret, 0);
 	CHECK("--machine-type: r1 is it, nothing kept", r.plan.kernel_regs[1] == 3138 &&
 	      !(r.plan.purgatory_flags & PURGATORY_KEEP_R1));
 	plan_free(&r.plan);
 
 	list[4] = 0;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("ATAGs without ATAG_CORE: refused", r.ret, -EINVAL);
 	CHECK_CONTAINS("ATAGs without ATAG_CORE: message names the file", r.err.msg, "/proc/atags");
-	plan_free(&r.plan);
-	system_desc_free(&sys);
-	free(initrd);
-	free(z);
+	run_free(&r);
 }
 
 /* A kernel Image out of a uImage: it runs where the header says. */
 static void test_raw_image(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 256 * MiB };
-	uint8_t *image = initrd_data(4 * MiB);
-	struct system_desc sys;
 	struct run r;
-	void *dtb = make_dtb(banks, 1);
 	const struct plan_segment *k, *d;
 
-	sys_init(&sys);
-	mem_ranges_add(&sys.usable, banks[0], banks[0] + banks[1]);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "uImage", .data = image, .size = 4 * MiB,
+	run_on_banks(&r, banks, 1);
+	r.kernel = initrd_data(4 * MiB);
+	r.req.kernel = (struct kernel_file){ .path = "uImage", .data = r.kernel, .size = 4 * MiB,
 					     .has_load_addr = true, .load_addr = 0x40008000,
 					     .entry_addr = 0x40008000 };
-	r.req.dtb = (struct input_file){ "dtb", dtb, fdt_totalsize(dtb) };
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("raw Image: plan succeeds", r.ret, 0);
 	k = find_segment(&r.plan, "kernel");
 	d = find_segment(&r.plan, "dtb");
@@ -620,29 +571,25 @@ static void test_raw_image(void)
 	plan_free(&r.plan);
 
 	r.req.kernel.entry_addr = 0x40008001;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("raw Image, Thumb entry: refused", r.ret, -EINVAL);
 	plan_free(&r.plan);
 	r.req.kernel.entry_addr = 0x40008000;
 	r.req.kernel.load_addr = 0x40008040;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("raw Image, unaligned load address: refused", r.ret, -EINVAL);
 	plan_free(&r.plan);
 	r.req.kernel.load_addr = 0x20008000;
 	r.req.kernel.entry_addr = 0x20008000;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("raw Image outside RAM: refused", r.ret, -ENOSPC);
 	plan_free(&r.plan);
 
 	r.req.kernel.has_load_addr = false;
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("neither zImage nor uImage: refused", r.ret, -EINVAL);
 	CHECK_CONTAINS("neither: message", r.err.msg, "uImage: not a zImage");
-	plan_free(&r.plan);
-
-	system_desc_free(&sys);
-	free(dtb);
-	free(image);
+	run_free(&r);
 }
 
 /* A crash load as the system layer describes it: the crash region from
@@ -697,33 +644,27 @@ static void test_crash(void)
 	static const uint64_t crash_bank[] = { 0x60000000, 128 * MiB };
 	static const uint8_t header[] = "an ELF core header stand-in";
 	struct fake_zimage o = fake_debian_lpae();
-	uint8_t *z = fake_zimage_make(&o), *initrd = initrd_data(7 * MiB);
-	size_t dtb_size, i;
-	char *dtb = read_fixture(fixtures, "qemu-virt-arm/guest-fdt-lpae-hyp.dtb", &dtb_size);
 	void *with_crashkernel = NULL;
-	size_t with_size;
+	size_t with_size, i;
 	struct chosen_update args = { .bootargs = "console=ttyAMA0 crashkernel=128M panic=-1" };
 	const struct plan_segment *seg, *hdr, *d;
-	struct system_desc sys;
+	struct input_file fixture_dtb;
 	uint64_t pairs[8];
 	struct error err;
 	struct run r;
 
-	sys_crash_from_iomem("crash/qemu-armhf/iomem.txt", &sys);
-	memset(&r, 0, sizeof(r));
-	r.req.kernel = (struct kernel_file){ .path = "vmlinuz", .data = z, .size = o.length };
-	r.req.initrd = (struct input_file){ "initrd", initrd, 7 * MiB };
-	r.req.dtb = (struct input_file){ "fdt", (const uint8_t *)dtb, dtb_size };
+	run_on_qemu_virt(&r, &o, sys_crash_from_iomem, "crash/qemu-armhf/iomem.txt");
+	fixture_dtb = r.req.dtb;
 	r.req.cmdline = "console=ttyAMA0 cma=0";
 	r.req.crash = true;
 	r.req.elfcorehdr = header;
 	r.req.elfcorehdr_size = sizeof(header);
-	run_plan(&r, &sys);
+	run_plan(&r);
 	CHECK_EQ("crash: plan succeeds", r.ret, 0);
 	hdr = find_segment(&r.plan, "elfcorehdr");
 	d = find_segment(&r.plan, "dtb");
 	if (r.ret == 0 && hdr && d) {
-		check_against_decompressor("crash", &r, &sys, &o, 0x208000, crash_bank, 1);
+		check_against_decompressor("crash", &r, &o, 0x208000, crash_bank, 1);
 		for (i = 0; i < r.plan.nr_segments; i++) {
 			seg = &r.plan.segments[i];
 			CHECK("crash: every segment in the crash region",
@@ -751,17 +692,17 @@ static void test_crash(void)
 	plan_free(&r.plan);
 
 	/* No command line asked for: the DTB's, without crashkernel=. */
-	if (dtb_update_chosen(dtb, &args, &with_crashkernel, &with_size, &err) == 0) {
+	if (dtb_update_chosen(r.dtb, &args, &with_crashkernel, &with_size, &err) == 0) {
 		r.req.dtb = (struct input_file){ "fdt", with_crashkernel, with_size };
 		r.req.cmdline = NULL;
-		run_plan(&r, &sys);
+		run_plan(&r);
 		d = find_segment(&r.plan, "dtb");
 		CHECK("crash, DTB's bootargs: plan succeeds", r.ret == 0 && d);
 		if (d)
 			CHECK_STR("crash, DTB's bootargs: kept without crashkernel=", chosen_bootargs(d->buf),
 				  "console=ttyAMA0 panic=-1 elfcorehdr=0x67e00000 mem=0x7e00000@0x60000000");
 		plan_free(&r.plan);
-		r.req.dtb = (struct input_file){ "fdt", (const uint8_t *)dtb, dtb_size };
+		r.req.dtb = fixture_dtb;
 		r.req.cmdline = "console=ttyAMA0";
 	} else {
 		CHECK("crash: test DTB with crashkernel= built", 0);
@@ -770,11 +711,11 @@ static void test_crash(void)
 
 	/* A region not 128 MiB aligned: planned for the decompressor that
 	 * reads linux,usable-memory-range, and said so. */
-	mem_ranges_free(&sys.usable);
-	mem_ranges_free(&sys.crash);
-	mem_ranges_add(&sys.usable, 0x62000000, 0x6a000000);
-	mem_ranges_add(&sys.crash, 0x62000000, 0x6a000000);
-	run_plan(&r, &sys);
+	mem_ranges_free(&r.sys.usable);
+	mem_ranges_free(&r.sys.crash);
+	mem_ranges_add(&r.sys.usable, 0x62000000, 0x6a000000);
+	mem_ranges_add(&r.sys.crash, 0x62000000, 0x6a000000);
+	run_plan(&r);
 	CHECK_EQ("crash, region at 0x62000000: plan succeeds", r.ret, 0);
 	seg = find_segment(&r.plan, "kernel");
 	CHECK("crash, region at 0x62000000: zImage past the kernel at its base",
@@ -783,26 +724,21 @@ static void test_crash(void)
 	plan_free(&r.plan);
 
 	/* Too small for the kernel decompressed at its base. */
-	mem_ranges_free(&sys.usable);
-	mem_ranges_free(&sys.crash);
-	mem_ranges_add(&sys.usable, 0x60000000, 0x61000000);
-	mem_ranges_add(&sys.crash, 0x60000000, 0x61000000);
-	run_plan(&r, &sys);
+	mem_ranges_free(&r.sys.usable);
+	mem_ranges_free(&r.sys.crash);
+	mem_ranges_add(&r.sys.usable, 0x60000000, 0x61000000);
+	mem_ranges_add(&r.sys.crash, 0x60000000, 0x61000000);
+	run_plan(&r);
 	CHECK_EQ("crash, 16 MiB region: refused", r.ret, -ENOSPC);
 	CHECK_CONTAINS("crash, 16 MiB region: says what to do", r.err.msg, "larger crashkernel=");
 	plan_free(&r.plan);
 
 	r.req.dtb = (struct input_file){ 0 };
-	r.req.atags = (struct input_file){ "/proc/atags", initrd, 64 };
-	run_plan(&r, &sys);
+	r.req.atags = (struct input_file){ "/proc/atags", r.initrd, 64 };
+	run_plan(&r);
 	CHECK_EQ("crash with ATAGs: refused", r.ret, -ENOTSUP);
 	CHECK_CONTAINS("crash with ATAGs: message", r.err.msg, "--atags");
-	plan_free(&r.plan);
-
-	system_desc_free(&sys);
-	free(dtb);
-	free(initrd);
-	free(z);
+	run_free(&r);
 }
 
 int main(int argc, char **argv)

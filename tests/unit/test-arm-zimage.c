@@ -1,6 +1,7 @@
 /* zImage header, KLSZ tag and TEXT_OFFSET decoding (arm/zimage.c), on
  * synthetic zImages; malformed ones are refused with a message. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,79 +106,93 @@ static void test_appended_dtb(void)
 	free(data);
 }
 
-#define CHECK_REFUSED(name, o, needle)                                         \
-	do {                                                                   \
-		struct arm_zimage z_;                                          \
-		struct error e_ = { { 0 } };                                   \
-		CHECK_EQ(name ": refused", parse(&(o), &z_, &e_), -EINVAL);    \
-		CHECK_CONTAINS(name ": message", e_.msg, needle);              \
-	} while (0)
+/* The zImage o describes is refused, with a message holding needle. */
+static void refused(const char *name, const struct fake_zimage *o, const char *needle)
+{
+	struct arm_zimage z;
+	struct error err = { { 0 } };
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s: refused", name);
+	CHECK_EQ(what, parse(o, &z, &err), -EINVAL);
+	snprintf(what, sizeof(what), "%s: message", name);
+	CHECK_CONTAINS(what, err.msg, needle);
+}
+
+/* Parses data with the word at off set to value, then puts the word back. */
+static int parse_with_word(uint8_t *data, uint32_t length, uint32_t off, uint32_t value,
+			   struct error *err)
+{
+	uint32_t was = get_le32(data + off);
+	struct arm_zimage z;
+	int ret;
+
+	put_le32(data + off, value);
+	ret = arm_zimage_parse(data, length, "zImage", &z, err);
+	put_le32(data + off, was);
+	return ret;
+}
 
 static void test_malformed(void)
 {
+	/* One number of the fake zImage implausible at a time. */
+	static const struct {
+		const char *name;
+		size_t field; /* of a uint32_t in struct fake_zimage */
+		uint32_t value;
+		const char *needle;
+	} bad[] = {
+		{ "inflated size 0", offsetof(struct fake_zimage, inflated), 0,
+		  "implausible decompressed size" },
+		{ "inflated smaller than the zImage", offsetof(struct fake_zimage, inflated), 0x1000,
+		  "implausible decompressed size" },
+		{ "huge BSS", offsetof(struct fake_zimage, bss), 0x40000000, "implausible BSS" },
+		{ "no heap", offsetof(struct fake_zimage, malloc_size), 0, "decompressor heap" },
+		{ "TEXT_OFFSET off the 0x8000 rule", offsetof(struct fake_zimage, tag_text_offset), 0x209000,
+		  "not 0x8000 past a 64 KiB boundary" },
+		{ "tag and code disagree", offsetof(struct fake_zimage, code_text_offset), 0x8000,
+		  "but its code adds 0x8000" },
+	};
 	struct fake_zimage base = fake_debian_lpae(), o;
 	uint8_t *data;
 	struct arm_zimage z;
 	struct error err = { { 0 } };
+	size_t i;
 
 	data = fake_zimage_make(&base);
-	data[0x24] ^= 1;
-	CHECK_EQ("bad magic: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
+	CHECK_EQ("bad magic: refused",
+		 parse_with_word(data, base.length, 0x24, get_le32(data + 0x24) ^ 1, &err), -EINVAL);
 	CHECK_CONTAINS("bad magic: message", err.msg, "zImage: not a zImage");
-	data[0x24] ^= 1;
 
 	CHECK_EQ("truncated file: refused", arm_zimage_parse(data, base.length - 4096, "zImage", &z, &err), -EINVAL);
 	CHECK_CONTAINS("truncated file: message", err.msg, "truncated");
 	CHECK_EQ("shorter than a header: refused", arm_zimage_parse(data, 0x20, "zImage", &z, &err), -EINVAL);
 
-	put_le32(data + 0x2c, 0x10);
-	CHECK_EQ("end before the header's end: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
+	CHECK_EQ("end before the header's end: refused",
+		 parse_with_word(data, base.length, 0x2c, 0x10, &err), -EINVAL);
 	CHECK_CONTAINS("end < start: message", err.msg, "not past its start");
-	put_le32(data + 0x2c, base.length);
-
-	put_le32(data + 0x28, 0x80008000);
-	CHECK_EQ("linked at a fixed address: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
+	CHECK_EQ("linked at a fixed address: refused",
+		 parse_with_word(data, base.length, 0x28, 0x80008000, &err), -EINVAL);
 	CHECK_CONTAINS("fixed address: message", err.msg, "not relocatable");
-	put_le32(data + 0x28, 0);
-
-	put_le32(data + 0x30, 0x01020304);
-	CHECK_EQ("big-endian: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
-	put_le32(data + 0x30, 0x04030201);
-
-	put_le32(data + 0x38, base.length + 16);
-	CHECK_EQ("tag table past the end: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
+	CHECK_EQ("big-endian: refused",
+		 parse_with_word(data, base.length, 0x30, 0x01020304, &err), -EINVAL);
+	CHECK_EQ("tag table past the end: refused",
+		 parse_with_word(data, base.length, 0x38, base.length + 16, &err), -EINVAL);
 	CHECK_CONTAINS("tag table past the end: message", err.msg, "tag table");
-	put_le32(data + 0x38, FAKE_TABLE_AT);
-
-	put_le32(data + FAKE_TABLE_AT, 0x40000000);
-	CHECK_EQ("tag claiming a huge size: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
-	put_le32(data + FAKE_TABLE_AT, 1);
-	CHECK_EQ("tag shorter than its header: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
-	put_le32(data + FAKE_TABLE_AT, 6);
-
-	put_le32(data + FAKE_TABLE_AT + 8, base.length);
-	CHECK_EQ("size word past the end: refused", arm_zimage_parse(data, base.length, "zImage", &z, &err), -EINVAL);
+	CHECK_EQ("tag claiming a huge size: refused",
+		 parse_with_word(data, base.length, FAKE_TABLE_AT, 0x40000000, &err), -EINVAL);
+	CHECK_EQ("tag shorter than its header: refused",
+		 parse_with_word(data, base.length, FAKE_TABLE_AT, 1, &err), -EINVAL);
+	CHECK_EQ("size word past the end: refused",
+		 parse_with_word(data, base.length, FAKE_TABLE_AT + 8, base.length, &err), -EINVAL);
 	CHECK_CONTAINS("size word past the end: message", err.msg, "inflated size at");
 	free(data);
 
-	o = base;
-	o.inflated = 0;
-	CHECK_REFUSED("inflated size 0", o, "implausible decompressed size");
-	o = base;
-	o.inflated = 0x1000;
-	CHECK_REFUSED("inflated smaller than the zImage", o, "implausible decompressed size");
-	o = base;
-	o.bss = 0x40000000;
-	CHECK_REFUSED("huge BSS", o, "implausible BSS");
-	o = base;
-	o.malloc_size = 0;
-	CHECK_REFUSED("no heap", o, "decompressor heap");
-	o = base;
-	o.tag_text_offset = 0x209000;
-	CHECK_REFUSED("TEXT_OFFSET off the 0x8000 rule", o, "not 0x8000 past a 64 KiB boundary");
-	o = base;
-	o.code_text_offset = 0x8000;
-	CHECK_REFUSED("tag and code disagree", o, "but its code adds 0x8000");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = base;
+		memcpy((uint8_t *)&o + bad[i].field, &bad[i].value, sizeof(bad[i].value));
+		refused(bad[i].name, &o, bad[i].needle);
+	}
 
 	/* A tag table whose end marker is missing: every word a 2-word tag. */
 	data = fake_zimage_make(&base);

@@ -35,28 +35,51 @@ static struct fixture open_fixture(const char *name)
 	return f;
 }
 
+/* format_unwrap_kernel on a fixture, and what it gave back; the kernel
+ * may point into the fixture, so both live until unwrapped_free. */
+struct unwrapped {
+	struct fixture in;
+	struct kernel_file k;
+	struct error err;
+	void *owned;
+	int ret;
+};
+
+/* Unwraps the fixture `file`, passed to format_unwrap_kernel as `path`. */
+static void unwrap_fixture(struct unwrapped *u, const char *file, const char *path)
+{
+	memset(u, 0, sizeof(*u));
+	u->in = open_fixture(file);
+	/* Not NULL, so that a check for "nothing left to free" means it. */
+	u->owned = (void *)1;
+	u->ret = format_unwrap_kernel((const uint8_t *)u->in.data, u->in.size, path, &u->k,
+				      &u->owned, &u->err);
+}
+
+static void unwrapped_free(struct unwrapped *u)
+{
+	free(u->owned);
+	free(u->in.data);
+}
+
 /* Unwraps `file`; expects success, `chain`, and a payload equal to the
  * fixture `payload`. */
 static void unwraps_to(const char *file, const char *chain, const char *payload)
 {
-	struct fixture in = open_fixture(file), want = open_fixture(payload);
-	struct kernel_file k;
-	struct error err = { { 0 } };
-	void *owned = NULL;
+	struct fixture want = open_fixture(payload);
+	struct unwrapped u;
 	char name[256];
-	int ret;
 
-	ret = format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	unwrap_fixture(&u, file, file);
 	snprintf(name, sizeof(name), "%s: unwraps", file);
-	CHECK_EQ(name, ret, 0);
-	if (ret)
-		printf("#   %s\n", err.msg);
+	CHECK_EQ(name, u.ret, 0);
+	if (u.ret)
+		printf("#   %s\n", u.err.msg);
 	snprintf(name, sizeof(name), "%s: chain \"%s\"", file, chain);
-	CHECK_STR(name, k.chain, chain);
+	CHECK_STR(name, u.k.chain, chain);
 	snprintf(name, sizeof(name), "%s: payload is %s, byte for byte", file, payload);
-	CHECK(name, !ret && k.size == want.size && memcmp(k.data, want.data, want.size) == 0);
-	free(owned);
-	free(in.data);
+	CHECK(name, !u.ret && u.k.size == want.size && memcmp(u.k.data, want.data, want.size) == 0);
+	unwrapped_free(&u);
 	free(want.data);
 }
 
@@ -64,51 +87,53 @@ static void unwraps_to(const char *file, const char *chain, const char *payload)
  * `msg` (and the file's name). */
 static void refused(const char *file, int code, const char *msg)
 {
-	struct fixture in = open_fixture(file);
-	struct kernel_file k;
-	struct error err = { { 0 } };
-	void *owned = (void *)1;
+	struct unwrapped u;
 	char name[256];
-	int ret;
 
-	ret = format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	unwrap_fixture(&u, file, file);
 	snprintf(name, sizeof(name), "%s: refused (%d)", file, code);
-	CHECK_EQ(name, ret, code);
+	CHECK_EQ(name, u.ret, code);
 	snprintf(name, sizeof(name), "%s: message says \"%s\"", file, msg);
-	CHECK_CONTAINS(name, err.msg, msg);
+	CHECK_CONTAINS(name, u.err.msg, msg);
 	snprintf(name, sizeof(name), "%s: message names the file", file);
-	CHECK(name, strncmp(err.msg, file, strlen(file)) == 0);
+	CHECK(name, strncmp(u.err.msg, file, strlen(file)) == 0);
 	snprintf(name, sizeof(name), "%s: nothing left to free", file);
-	CHECK(name, owned == NULL);
+	CHECK(name, u.owned == NULL);
+	unwrapped_free(&u);
+}
+
+/* format_check_initrd on the fixture `file`. */
+static int check_initrd_fixture(const char *file, struct error *err)
+{
+	struct fixture in = open_fixture(file);
+	int ret = format_check_initrd((const uint8_t *)in.data, in.size, file, err);
+
 	free(in.data);
+	return ret;
 }
 
 static void initrd_accepted(const char *file)
 {
-	struct fixture in = open_fixture(file);
 	struct error err = { { 0 } };
 	char name[256];
-	int ret = format_check_initrd((const uint8_t *)in.data, in.size, file, &err);
+	int ret = check_initrd_fixture(file, &err);
 
 	snprintf(name, sizeof(name), "--initrd %s: passed through", file);
 	CHECK_EQ(name, ret, 0);
 	if (ret)
 		printf("#   %s\n", err.msg);
-	free(in.data);
 }
 
 static void initrd_refused(const char *file, const char *msg)
 {
-	struct fixture in = open_fixture(file);
 	struct error err = { { 0 } };
 	char name[256];
-	int ret = format_check_initrd((const uint8_t *)in.data, in.size, file, &err);
+	int ret = check_initrd_fixture(file, &err);
 
 	snprintf(name, sizeof(name), "--initrd %s: refused", file);
 	CHECK_EQ(name, ret, -EINVAL);
 	snprintf(name, sizeof(name), "--initrd %s: message says \"%s\"", file, msg);
 	CHECK_CONTAINS(name, err.msg, msg);
-	free(in.data);
 }
 
 static void test_detect(void)
@@ -174,21 +199,17 @@ static void test_zboot(void)
 
 static void uimage_addresses(const char *file, bool has, uint64_t load_addr, uint64_t entry)
 {
-	struct fixture in = open_fixture(file);
-	struct kernel_file k;
-	struct error err = { { 0 } };
-	void *owned = NULL;
+	struct unwrapped u;
 	char name[256];
 
-	format_unwrap_kernel((const uint8_t *)in.data, in.size, file, &k, &owned, &err);
+	unwrap_fixture(&u, file, file);
 	snprintf(name, sizeof(name), "%s: %s load address", file, has ? "has a" : "no");
-	CHECK_EQ(name, k.has_load_addr, has);
+	CHECK_EQ(name, u.k.has_load_addr, has);
 	snprintf(name, sizeof(name), "%s: load address", file);
-	CHECK_EQ(name, k.load_addr, load_addr);
+	CHECK_EQ(name, u.k.load_addr, load_addr);
 	snprintf(name, sizeof(name), "%s: entry address", file);
-	CHECK_EQ(name, k.entry_addr, entry);
-	free(owned);
-	free(in.data);
+	CHECK_EQ(name, u.k.entry_addr, entry);
+	unwrapped_free(&u);
 }
 
 static void test_uimage(void)
@@ -216,21 +237,17 @@ static void test_uimage(void)
 
 static void test_elf(void)
 {
-	struct fixture in = open_fixture("vmlinux-arm");
-	struct kernel_file k;
-	struct error err = { { 0 } };
-	void *owned = NULL;
+	struct unwrapped u;
 
 	unwraps_to("vmlinux-arm64", "ELF -> Image", "vmlinux-arm64.bin");
 	unwraps_to("vmlinux-arm", "ELF -> arm Image", "vmlinux-arm.bin");
-	CHECK_EQ("vmlinux-arm: unwraps", format_unwrap_kernel((uint8_t *)in.data, in.size, "vmlinux-arm",
-							       &k, &owned, &err), 0);
-	CHECK_EQ("vmlinux-arm: payload marked as a flat ARM Image", k.format, FORMAT_ARM_IMAGE);
-	CHECK("vmlinux-arm: physical load address from p_paddr", k.has_load_addr);
-	CHECK_EQ("vmlinux-arm: load address", k.load_addr, 0x80008000);
-	CHECK_EQ("vmlinux-arm: entry translated to physical", k.entry_addr, 0x80008000);
-	free(owned);
-	free(in.data);
+	unwrap_fixture(&u, "vmlinux-arm", "vmlinux-arm");
+	CHECK_EQ("vmlinux-arm: unwraps", u.ret, 0);
+	CHECK_EQ("vmlinux-arm: payload marked as a flat ARM Image", u.k.format, FORMAT_ARM_IMAGE);
+	CHECK("vmlinux-arm: physical load address from p_paddr", u.k.has_load_addr);
+	CHECK_EQ("vmlinux-arm: load address", u.k.load_addr, 0x80008000);
+	CHECK_EQ("vmlinux-arm: entry translated to physical", u.k.entry_addr, 0x80008000);
+	unwrapped_free(&u);
 	refused("vmlinux-arm64-nomagic", -EINVAL, "does not start with an arm64 Image header");
 	refused("vmlinux-arm64-truncated", -EINVAL, "run past the end of the file");
 	refused("vmlinux-x86", -EINVAL, "not a 64-bit arm64 or a 32-bit arm kernel");
@@ -238,10 +255,7 @@ static void test_elf(void)
 
 static void test_wrong_file(void)
 {
-	struct fixture dtb = open_fixture("../dtb/qemu-virt.dtb");
-	struct kernel_file k;
-	struct error err = { { 0 } };
-	void *owned = NULL;
+	struct unwrapped u;
 
 	refused("initramfs.cpio", -EINVAL, "this is an initramfs (cpio), not a kernel: pass it with --initrd");
 	refused("initramfs.cpio.gz", -EINVAL,
@@ -249,10 +263,10 @@ static void test_wrong_file(void)
 #ifdef HAVE_ZSTD
 	refused("initramfs.cpio.zst", -EINVAL, "this is an initramfs (zstd-compressed cpio)");
 #endif
-	CHECK_EQ("a device tree as the kernel is refused",
-		 format_unwrap_kernel((uint8_t *)dtb.data, dtb.size, "x.dtb", &k, &owned, &err), -EINVAL);
-	CHECK_CONTAINS("... with a message pointing at --dtb", err.msg, "pass it with --dtb");
-	free(dtb.data);
+	unwrap_fixture(&u, "../dtb/qemu-virt.dtb", "x.dtb");
+	CHECK_EQ("a device tree as the kernel is refused", u.ret, -EINVAL);
+	CHECK_CONTAINS("... with a message pointing at --dtb", u.err.msg, "pass it with --dtb");
+	unwrapped_free(&u);
 
 	initrd_accepted("initramfs.cpio");
 	initrd_accepted("initramfs.cpio.gz");

@@ -157,9 +157,54 @@ static char *cmdline_value(const char *cmdline, const char *key)
 	return NULL;
 }
 
+/* The ELF header's fields read_phdrs needs, whatever the class. */
+struct ehdr {
+	unsigned type, machine, phnum, phentsize;
+	uint64_t phoff;
+};
+
+/* The ELF header of class 64 or 32. */
+static int read_ehdr(int fd, int class, struct ehdr *h)
+{
+	if (class == 64) {
+		Elf64_Ehdr eh;
+
+		if (read_at(fd, &eh, sizeof(eh), 0))
+			return -1;
+		*h = (struct ehdr){ eh.e_type, eh.e_machine, eh.e_phnum, eh.e_phentsize, eh.e_phoff };
+	} else {
+		Elf32_Ehdr eh;
+
+		if (read_at(fd, &eh, sizeof(eh), 0))
+			return -1;
+		*h = (struct ehdr){ eh.e_type, eh.e_machine, eh.e_phnum, eh.e_phentsize, eh.e_phoff };
+	}
+	return 0;
+}
+
+/* The program header of class 64 or 32 at offset off. */
+static int read_phdr(int fd, int class, uint64_t off, struct seg *s)
+{
+	if (class == 64) {
+		Elf64_Phdr ph;
+
+		if (read_at(fd, &ph, sizeof(ph), off))
+			return -1;
+		*s = (struct seg){ ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz };
+	} else {
+		Elf32_Phdr ph;
+
+		if (read_at(fd, &ph, sizeof(ph), off))
+			return -1;
+		*s = (struct seg){ ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz };
+	}
+	return 0;
+}
+
 static int read_phdrs(int fd, struct seg **out, unsigned *count, int *class)
 {
 	unsigned char ident[EI_NIDENT];
+	struct ehdr eh;
 	struct seg *s;
 	unsigned i, n;
 
@@ -176,48 +221,21 @@ static int read_phdrs(int fd, struct seg **out, unsigned *count, int *class)
 		return -1;
 	}
 	*class = ident[EI_CLASS] == ELFCLASS64 ? 64 : ident[EI_CLASS] == ELFCLASS32 ? 32 : 0;
-	if (*class == 64) {
-		Elf64_Ehdr eh;
-
-		if (read_at(fd, &eh, sizeof(eh), 0))
-			goto ioerr;
-		printf("VMCORE: elf class=64 data=lsb type=%u machine=%u phnum=%u\n",
-		       eh.e_type, eh.e_machine, eh.e_phnum);
-		n = eh.e_phnum;
-		s = calloc(n ? n : 1, sizeof(*s));
-		if (!s)
-			return -1;
-		for (i = 0; i < n; i++) {
-			Elf64_Phdr ph;
-
-			if (read_at(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * eh.e_phentsize))
-				goto ioerr;
-			s[i] = (struct seg){ ph.p_type, ph.p_offset, ph.p_vaddr,
-					     ph.p_paddr, ph.p_filesz, ph.p_memsz };
-		}
-	} else if (*class == 32) {
-		Elf32_Ehdr eh;
-
-		if (read_at(fd, &eh, sizeof(eh), 0))
-			goto ioerr;
-		printf("VMCORE: elf class=32 data=lsb type=%u machine=%u phnum=%u\n",
-		       eh.e_type, eh.e_machine, eh.e_phnum);
-		n = eh.e_phnum;
-		s = calloc(n ? n : 1, sizeof(*s));
-		if (!s)
-			return -1;
-		for (i = 0; i < n; i++) {
-			Elf32_Phdr ph;
-
-			if (read_at(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * eh.e_phentsize))
-				goto ioerr;
-			s[i] = (struct seg){ ph.p_type, ph.p_offset, ph.p_vaddr,
-					     ph.p_paddr, ph.p_filesz, ph.p_memsz };
-		}
-	} else {
+	if (!*class) {
 		problem("%s", "unknown ELF class");
 		return -1;
 	}
+	if (read_ehdr(fd, *class, &eh))
+		goto ioerr;
+	printf("VMCORE: elf class=%d data=lsb type=%u machine=%u phnum=%u\n",
+	       *class, eh.type, eh.machine, eh.phnum);
+	n = eh.phnum;
+	s = calloc(n ? n : 1, sizeof(*s));
+	if (!s)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (read_phdr(fd, *class, eh.phoff + (uint64_t)i * eh.phentsize, &s[i]))
+			goto ioerr;
 	*out = s;
 	*count = n;
 	return 0;
