@@ -37,6 +37,7 @@
 #            [--sizes small,large] [--no-cold] [--no-fallbacks]
 #            [--append2 "ARGS"] [--cold-dtb-randomness on|off]
 #            [--no-earlycon] [--loaders ours,theirs] [--qemu-extra "ARGS"]
+#            [--ours-flags "ARGS"] [--theirs-flags "ARGS"]
 #            [--timeout SECONDS] [--verbose]
 #   --kexec PATH       our static arm64 kexec (default: built with
 #                      tests/build-static-kexec.sh into build-arm64)
@@ -55,6 +56,9 @@
 #   --no-earlycon      drop earlycon from APPEND2 ((b) then loses its end
 #                      point; for the crypto self-test investigation only)
 #   --loaders LIST     loaders to run, comma separated (default ours,theirs)
+#   --ours-flags "ARGS"  options for our `kexec -l` (default -d)
+#   --theirs-flags "ARGS"  options for kexec-tools' `kexec -l` (default none;
+#                      e.g. --mem-min=ADDR to move its segments)
 #   --qemu-extra "ARGS"  more QEMU arguments for every run, split at blanks;
 #                      @RUN@ stands for the run's log path without .log
 #                      (e.g. "-trace memory_notdirty_write_access -D @RUN@.trace")
@@ -74,7 +78,7 @@ E2E_PROG=bench-arm64 # read by lib.sh
 
 kexec_bin="" runs=3 out="" sizes=small,large cold=yes fallbacks=yes
 append2_extra="" cold_rand=on earlycon=yes timeout_s=180 verbose=no
-loaders=ours,theirs qemu_extra=()
+loaders=ours,theirs qemu_extra=() ours_flags=-d theirs_flags=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -89,6 +93,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--verbose) verbose=yes; shift ;;
 	--loaders) loaders=$2; shift 2 ;;
+	--ours-flags) ours_flags=$2; shift 2 ;;
+	--theirs-flags) theirs_flags=$2; shift 2 ;;
 	--qemu-extra) read -r -a qemu_extra <<<"$2"; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
@@ -287,10 +293,10 @@ show_failure() {
 }
 
 run_kexec() {  # run_kexec LOADER SIZE VARIANT RUN
-	local loader=$1 size=$2 variant=$3 run=$4 flags="" envv="" label
+	local loader=$1 size=$2 variant=$3 run=$4 flags=$theirs_flags envv="" label
 	local begin end maxrss exec bye_n bye first2_n first2 init2 engine ok=yes
 	local a d eb b c gap facts
-	[ "$loader" = ours ] && flags=-d
+	[ "$loader" = theirs ] || flags=$ours_flags
 	case $variant in
 	default) ;;
 	portable) envv=KEXEC_SHA256_PORTABLE=1 ;;
@@ -467,10 +473,12 @@ END {
 			printf "\n"
 		}
 	}
+	eng = ""
 	for (i = 1; i <= nsz; i++) {
 		ko = "kexec/ours/" sz[i] "/default"
-		if (engine[ko] != "") printf "\nOur purgatory (%s): %s\n", sz[i], engine[ko]
+		if (engine[ko] != "") eng = eng sprintf("%s%s: %s", eng == "" ? "" : "; ", sz[i], engine[ko])
 	}
+	if (eng != "") printf "\nOur purgatory reported: %s\n", eng
 	fb = 0
 	for (i = 1; i <= nsz; i++) for (v = 1; v <= 2; v++) {
 		var = v == 1 ? "portable" : "uncached"
