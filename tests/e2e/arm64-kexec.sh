@@ -27,6 +27,9 @@
 #                         as the purgatory says it halted
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
 #                         (e.g. initcall_debug to see where its boot time goes)
+#   --cpu MODEL           QEMU CPU (default cortex-a57); "max" has VHE, so a
+#                         kernel at EL2 runs with HCR_EL2.E2H set and the
+#                         purgatory meets that layout
 #   --kexec-env VAR=VALUE environment for the guest's kexec, e.g.
 #                         KEXEC_SHA256_PORTABLE=1 or KEXEC_PURGATORY_UNCACHED=1
 #                         (the fallbacks), with --kexec-debug to see them used
@@ -52,7 +55,7 @@ E2E_PROG=arm64-kexec # read by lib.sh
 
 kexec_bin="" debian_kexec=no mode="" out="" timeout_s=300 verbose=no s_loaded=1 append2_extra=""
 scenario=boot load_flags="" kernel_file=""
-kexec_env=""
+kexec_env="" cpu=cortex-a57
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--scenario) scenario=$2; shift 2 ;;
 	--kexec-debug) load_flags=-d; shift ;;
 	--kexec-env) kexec_env=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--kernel-file) kernel_file=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
@@ -153,7 +157,7 @@ e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$k
 
 # -nic none: the default virtio NIC needs efi-virtio.rom (package
 # ipxe-qemu), which a minimal host lacks, and the test needs no network.
-qemu=(qemu-system-aarch64 -M "$machine" -cpu cortex-a57 -smp 2 -m 1024
+qemu=(qemu-system-aarch64 -M "$machine" -cpu "$cpu" -smp 2 -m 1024
 	-nographic -no-reboot -nic none -kernel "$image" -initrd "$out/initrd1.cpio.gz"
 	-append "$append1" -pidfile "$work/qemu.pid")
 
