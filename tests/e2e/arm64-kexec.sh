@@ -166,7 +166,7 @@ qemu=(qemu-system-aarch64 -M "$machine" -cpu "$cpu" -smp 2 -m 1024
 rm -f "$out/qemu-virt.dtb"
 qemu_dump=("${qemu[@]}")
 qemu_dump[2]=$machine,dumpdtb=$out/qemu-virt.dtb
-"${qemu_dump[@]}" </dev/null >"$work/dumpdtb.log" 2>&1 || true
+timeout --kill-after=5 60 "${qemu_dump[@]}" </dev/null >"$work/dumpdtb.log" 2>&1 || true
 [ -s "$out/qemu-virt.dtb" ] || e2e_log "warning: dumpdtb produced nothing (see $work/dumpdtb.log)"
 
 # --- boot ---------------------------------------------------------------------
