@@ -160,16 +160,9 @@ e2e_write_init2 "$work/init2"
 # Two files that are not kernels: the kernel cut to 4 KiB (a valid header but
 # no body; for a uImage, a header whose size and CRC the data cannot match)
 # and 64 KiB of random bytes.
-head -c 4096 "$kernel" >"$work/broken-$kname"
-head -c 65536 /dev/urandom >"$work/random-$kname"
 
 e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$kexec_env"
-"$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
-	"${kexec_payload[@]}" \
-	--file "$kernel:/$kname" \
-	--file "$out/initrd2.cpio.gz:/initrd2.cpio.gz" \
-	--file "$work/broken-$kname:/broken-$kname" \
-	--file "$work/random-$kname:/random-$kname"
+e2e_make_initrd1 "$kernel" "$kname"
 
 # -nic none: the default virtio NIC needs efi-virtio.rom (package
 # ipxe-qemu), which a minimal host lacks, and the test needs no network.
@@ -177,13 +170,7 @@ qemu=(qemu-system-arm -M "$machine" -cpu "$cpu" -smp 2 -m 1024
 	-nographic -no-reboot -nic none -kernel "$zimage" -initrd "$out/initrd1.cpio.gz"
 	-append "$append1" -pidfile "$work/qemu.pid")
 
-# The DTB QEMU hands the first kernel (with /chosen filled in); QEMU exits
-# right after writing it.
-rm -f "$out/qemu-virt.dtb"
-qemu_dump=("${qemu[@]}")
-qemu_dump[2]=$machine,dumpdtb=$out/qemu-virt.dtb
-timeout --kill-after=5 60 "${qemu_dump[@]}" </dev/null >"$work/dumpdtb.log" 2>&1 || true
-[ -s "$out/qemu-virt.dtb" ] || e2e_log "warning: dumpdtb produced nothing (see $work/dumpdtb.log)"
+e2e_dump_dtb "${qemu[@]}"
 
 # --- boot ---------------------------------------------------------------------
 log=$out/serial.log

@@ -144,16 +144,9 @@ if [ -n "$kernel_file" ]; then
 	[ -f "$kernel_file" ] || e2e_die "no kernel file at $kernel_file"
 	kname=$(basename "$kernel_file")
 fi
-head -c 4096 "$kfile" >"$work/broken-$kname"
-head -c 65536 /dev/urandom >"$work/random-$kname"
 
 e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$kexec_env"
-"$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
-	"${kexec_payload[@]}" \
-	--file "$kfile:/$kname" \
-	--file "$out/initrd2.cpio.gz:/initrd2.cpio.gz" \
-	--file "$work/broken-$kname:/broken-$kname" \
-	--file "$work/random-$kname:/random-$kname"
+e2e_make_initrd1 "$kfile" "$kname"
 
 # -nic none: the default virtio NIC needs efi-virtio.rom (package
 # ipxe-qemu), which a minimal host lacks, and the test needs no network.
@@ -161,13 +154,7 @@ qemu=(qemu-system-aarch64 -M "$machine" -cpu "$cpu" -smp 2 -m 1024
 	-nographic -no-reboot -nic none -kernel "$image" -initrd "$out/initrd1.cpio.gz"
 	-append "$append1" -pidfile "$work/qemu.pid")
 
-# The DTB QEMU hands the first kernel (with /chosen filled in); QEMU exits
-# right after writing it.
-rm -f "$out/qemu-virt.dtb"
-qemu_dump=("${qemu[@]}")
-qemu_dump[2]=$machine,dumpdtb=$out/qemu-virt.dtb
-timeout --kill-after=5 60 "${qemu_dump[@]}" </dev/null >"$work/dumpdtb.log" 2>&1 || true
-[ -s "$out/qemu-virt.dtb" ] || e2e_log "warning: dumpdtb produced nothing (see $work/dumpdtb.log)"
+e2e_dump_dtb "${qemu[@]}"
 
 # --- boot ---------------------------------------------------------------------
 log=$out/serial.log

@@ -239,6 +239,33 @@ e2e_stamp() {
 # e2e_boot TIMEOUT QEMU_COMMAND...: runs QEMU (which must write its pid to
 # $work/qemu.pid) under a hard timeout, its console stamped into $log;
 # sets qemu_rc (124 or 137: timed out).
+# e2e_make_initrd1 KERNEL NAME: the first initramfs (its /init already
+# written to $work/init1): busybox, the kexec payload (array kexec_payload),
+# KERNEL as /NAME, the second initramfs, and two files that are not kernels
+# (KERNEL cut to 4 KiB and 64 KiB of random bytes) whose loads must fail.
+e2e_make_initrd1() {
+	local kernel=$1 kname=$2
+	head -c 4096 "$kernel" >"$work/broken-$kname"
+	head -c 65536 /dev/urandom >"$work/random-$kname"
+	"$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
+		"${kexec_payload[@]}" \
+		--file "$kernel:/$kname" \
+		--file "$out/initrd2.cpio.gz:/initrd2.cpio.gz" \
+		--file "$work/broken-$kname:/broken-$kname" \
+		--file "$work/random-$kname:/random-$kname"
+}
+
+# e2e_dump_dtb QEMU_ARGV...: $out/qemu-virt.dtb, the DTB QEMU hands the first
+# kernel (with /chosen filled in), from the same command line with
+# dumpdtb= added to -M (argv[2]); QEMU exits right after writing it.
+e2e_dump_dtb() {
+	local argv=("$@")
+	rm -f "$out/qemu-virt.dtb"
+	argv[2]=${argv[2]},dumpdtb=$out/qemu-virt.dtb
+	timeout --kill-after=5 60 "${argv[@]}" </dev/null >"$work/dumpdtb.log" 2>&1 || true
+	[ -s "$out/qemu-virt.dtb" ] || e2e_log "warning: dumpdtb produced nothing (see $work/dumpdtb.log)"
+}
+
 e2e_boot() {
 	local timeout_s=$1
 	shift
