@@ -23,13 +23,20 @@
  *  - Before the MMU goes off: our stack and bss now have dirty lines.  Left
  *    in the cache they could be written back at any later time, over
  *    memory the next kernel already owns, so clean and invalidate them to
- *    the point of coherency (DC CIVAC), and the same for every segment we
- *    read: booting.rst wants the kernel image clean to the PoC, and clean
- *    lines left behind for memory the next kernel writes with its MMU off
- *    would be stale when it turns its caches on.  No store happens between
- *    that maintenance and the switch (this code runs without the stack);
- *    lines the CPU fetches speculatively meanwhile are clean, and the
- *    writable range is invalidated once more after the switch.
+ *    the point of coherency (DC CIVAC).  No store happens between that
+ *    maintenance and the switch (this code runs without the stack), so no
+ *    dirty line can outlive it and overwrite a later uncached store.
+ *  - After the MMU is off: clean and invalidate, to the PoC, everything
+ *    the map let the CPU cache: our image once more (lines fetched
+ *    speculatively before the switch), the tables (walks are cacheable),
+ *    and every segment to its full memsz, not only the bytes we hashed
+ *    (the map covers all of it, so speculation may have touched the
+ *    tails).  booting.rst wants the kernel image clean to the PoC, and a
+ *    clean line left behind for memory the next kernel writes with its
+ *    MMU off would be stale once it turns its caches on.  Doing this after
+ *    the switch means nothing can refill those lines: with the MMU off
+ *    data accesses do not allocate, and DC CIVAC by address works alike
+ *    with the MMU on or off (VA = PA here).
  *  - TLBs are invalidated before our tables are used and after, so neither
  *    the old kernel's nor our translations survive.
  *  - At EL2 with HCR_EL2.E2H set, TCR_EL2 has the EL1 layout; that case is
@@ -166,18 +173,7 @@ mmu_on:
 	.type	mmu_off, %function
 mmu_off:
 	cbz	x25, 9f
-	adrp	x9, purgatory_params
-	add	x9, x9, :lo12:purgatory_params
-	ldr	w10, [x9, #PARAMS_NR_SEGMENTS]
-	add	x11, x9, #PARAMS_SEGMENTS
-1:	cbz	w10, 2f
-	ldp	x12, x13, [x11, #SEGMENT_ADDR]
-	add	x13, x12, x13
-	dcache_range civac, x12, x13, x14, x15
-	add	x11, x11, #SEGMENT_STRIDE
-	sub	w10, w10, #1
-	b	1b
-2:	own_range x12, x13
+	own_range x12, x13
 	dcache_range civac, x12, x13, x14, x15
 	dsb	sy
 
@@ -194,7 +190,21 @@ mmu_off:
 4:	isb
 	own_range x12, x13
 	dcache_range civac, x12, x13, x14, x15
-	dsb	sy
+	adrp	x9, purgatory_params
+	add	x9, x9, :lo12:purgatory_params
+	ldp	x12, x13, [x9, #PARAMS_IDMAP_TTBR0]	/* the tables: walks */
+	add	x13, x12, x13			/* may have cached them */
+	dcache_range civac, x12, x13, x14, x15
+	ldr	w10, [x9, #PARAMS_NR_SEGMENTS]
+	add	x11, x9, #PARAMS_SEGMENTS
+1:	cbz	w10, 2f
+	ldp	x12, x13, [x11, #SEGMENT_ADDR]
+	add	x13, x12, x13
+	dcache_range civac, x12, x13, x14, x15
+	add	x11, x11, #SEGMENT_STRIDE
+	sub	w10, w10, #1
+	b	1b
+2:	dsb	sy
 
 	cbnz	x21, 5f
 	tlbi	vmalle1

@@ -63,7 +63,12 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	ret = arch->plan_kernel(req, sys, plan, err);
 	if (ret)
 		return ret;
-	plan_hash_segments(plan);
+	/* Nothing checks the digests with --no-checks: skip the work. */
+	if (opts->verify) {
+		ret = plan_hash_segments(plan, opts->hash_threads, err);
+		if (ret)
+			return ret;
+	}
 	plan->purgatory_flags |= (opts->verify ? PURGATORY_VERIFY : 0) |
 				 (opts->verbose_purgatory ? PURGATORY_VERBOSE : 0) |
 				 (opts->portable_hash ? PURGATORY_PORTABLE_HASH : 0);
@@ -73,11 +78,19 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	if (ret)
 		return ret;
 	if (opts->corrupt_digest >= 0 && (size_t)opts->corrupt_digest < plan->nr_segments) {
-		purgatory[layout.params_offset + offsetof(struct purgatory_params, segments) +
-			  (size_t)opts->corrupt_digest * sizeof(struct purgatory_segment) +
-			  offsetof(struct purgatory_segment, sha256)] ^= 0x01;
-		plan_note(plan, "TEST HOOK: the digest of segment %d is deliberately wrong",
-			  opts->corrupt_digest);
+		size_t i;
+
+		/* The segment's first range: its start, where a kernel's header is. */
+		for (i = 0; i < plan->nr_digests; i++)
+			if (plan->digests[i].segment == (size_t)opts->corrupt_digest)
+				break;
+		if (i < plan->nr_digests) {
+			purgatory[layout.params_offset + offsetof(struct purgatory_params, ranges) +
+				  i * sizeof(struct purgatory_range) +
+				  offsetof(struct purgatory_range, sha256)] ^= 0x01;
+			plan_note(plan, "TEST HOOK: the digest of segment %d is deliberately wrong",
+				  opts->corrupt_digest);
+		}
 	}
 	/* Room for identity-map tables after the purgatory's own memory, when
 	 * the backend can make them and there is something to hash. */
@@ -101,8 +114,6 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 			       addr, code_size + table_pages * 4096, purgatory, err);
 	if (ret)
 		return ret;
-	/* Hashed for the printed plan only: the purgatory cannot check itself. */
-	sha256(purgatory, bufsz, plan->segments[plan->nr_segments - 1].sha256);
 	plan->entry = addr;
 	return 0;
 }
@@ -113,6 +124,29 @@ static void print_digest(FILE *out, const uint8_t *digest)
 
 	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
 		fprintf(out, "%02x", digest[i]);
+}
+
+/* The segment's digests: one line for a segment hashed whole (the same
+ * value sha256sum gives for its file, when the file is loaded as is), or a
+ * line per chunk with the chunk's place in the segment. */
+static void print_digests(FILE *out, const struct plan *plan, size_t segment)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->nr_digests; i++)
+		n += plan->digests[i].segment == segment;
+	for (i = 0; i < plan->nr_digests; i++) {
+		const struct plan_digest *d = &plan->digests[i];
+
+		if (d->segment != segment)
+			continue;
+		fprintf(out, "    sha256 ");
+		print_digest(out, d->sha256);
+		if (n > 1)
+			fprintf(out, " bytes 0x%" PRIx64 "-0x%" PRIx64, d->offset,
+				d->offset + d->size - 1);
+		fputc('\n', out);
+	}
 }
 
 static const char *uart_name(const struct uart_info *uart)
@@ -147,15 +181,16 @@ void loader_print_plan(FILE *out, const struct arch_backend *arch,
 		fprintf(out, "  %zu %-9s 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%" PRIx64
 			" bufsz 0x%zx from %s\n", i, seg->name, seg->mem,
 			seg->mem + seg->memsz - 1, seg->memsz, seg->bufsz, seg->source);
-		fprintf(out, "    sha256 ");
-		print_digest(out, seg->sha256);
-		fputc('\n', out);
+		print_digests(out, plan, i);
 	}
 	fprintf(out, "entry: 0x%" PRIx64 " (purgatory)\n", plan->entry);
 	fprintf(out, "purgatory: %s %zu segment%s, then jumps to 0x%" PRIx64 "\n",
 		(plan->purgatory_flags & PURGATORY_VERIFY) ? "verifies" : "does NOT verify (--no-checks)",
 		plan->nr_segments - 1, plan->nr_segments == 2 ? "" : "s",
 		plan->kernel_entry);
+	if (plan->nr_digests)
+		fprintf(out, "  checks: %zu SHA-256 digests, of chunks of up to %" PRIu64 " MiB\n",
+			plan->nr_digests, plan->digest_chunk >> 20);
 	fprintf(out, "  registers: 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
 		plan->kernel_regs[0], plan->kernel_regs[1], plan->kernel_regs[2],
 		plan->kernel_regs[3]);

@@ -21,6 +21,8 @@ struct load_options {
 	 * hash with the portable code, or with the MMU and caches off. */
 	bool portable_hash;
 	bool uncached_hash;
+	/* Threads to hash the segments on (0: one): the CPUs online. */
+	unsigned int hash_threads;
 };
 
 int loader_plan(const struct arch_backend *arch, const struct load_request *req,

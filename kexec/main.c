@@ -17,6 +17,7 @@
 #include "format.h"
 #include "loader.h"
 #include "options.h"
+#include "sha256_jobs.h"
 #include "system.h"
 
 #define KERNEL_LIMIT (512u << 20)
@@ -212,6 +213,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 				       ? atoi(getenv("KEXEC_TEST_CORRUPT_DIGEST")) : -1;
 	lopts.portable_hash = getenv("KEXEC_SHA256_PORTABLE") != NULL;
 	lopts.uncached_hash = getenv("KEXEC_PURGATORY_UNCACHED") != NULL;
+	lopts.hash_threads = sha256_jobs_default_threads();
 
 	ret = loader_plan(arch, &req, &sys, &lopts, &plan, &err);
 	if (ret)

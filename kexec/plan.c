@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256_jobs.h"
+
 void plan_init(struct plan *plan, uint64_t page_size)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -132,11 +134,53 @@ void plan_note(struct plan *plan, const char *fmt, ...)
 	plan->notes[used + 1] = '\0';
 }
 
-void plan_hash_segments(struct plan *plan)
+uint64_t plan_digest_chunk(const struct plan *plan)
 {
-	size_t i;
+	uint64_t chunk;
 
-	for (i = 0; i < plan->nr_segments; i++)
-		sha256(plan->segments[i].buf, plan->segments[i].bufsz,
-		       plan->segments[i].sha256);
+	for (chunk = PLAN_DIGEST_CHUNK_MIN; chunk <= (UINT64_C(1) << 40); chunk <<= 1) {
+		uint64_t count = 0;
+		size_t i;
+
+		for (i = 0; i < plan->nr_segments; i++) {
+			uint64_t n = (plan->segments[i].bufsz + chunk - 1) / chunk;
+
+			count += n ? n : 1;
+		}
+		if (count <= PLAN_MAX_DIGESTS)
+			return chunk;
+	}
+	return 0;
+}
+
+int plan_hash_segments(struct plan *plan, unsigned int threads, struct error *err)
+{
+	struct sha256_job jobs[PLAN_MAX_DIGESTS];
+	uint64_t chunk = plan_digest_chunk(plan);
+	size_t i, n = 0;
+
+	if (!chunk)
+		return error_set(err, -E2BIG, "segments too large to hash");
+	for (i = 0; i < plan->nr_segments; i++) {
+		const struct plan_segment *seg = &plan->segments[i];
+		uint64_t offset = 0;
+
+		do {
+			struct plan_digest *d = &plan->digests[n];
+			uint64_t left = seg->bufsz - offset;
+
+			d->segment = i;
+			d->offset = offset;
+			d->size = left < chunk ? left : chunk;
+			jobs[n].data = (const uint8_t *)seg->buf + offset;
+			jobs[n].len = (size_t)d->size;
+			jobs[n].digest = d->sha256;
+			offset += d->size;
+			n++;
+		} while (offset < seg->bufsz);
+	}
+	plan->nr_digests = n;
+	plan->digest_chunk = chunk;
+	sha256_jobs_run(jobs, n, threads);
+	return 0;
 }

@@ -13,6 +13,14 @@
 #include "sha256.h"
 
 #define PLAN_MAX_SEGMENTS 16 /* KEXEC_SEGMENT_MAX */
+/* Segments are hashed in chunks, each with its own SHA-256, so that the
+ * loader can hash one large segment on several CPUs at once and the
+ * purgatory can say which part of a segment went bad.  Chunks are 4 MiB,
+ * doubled as often as needed to fit the table (which the purgatory holds,
+ * so it is fixed in size).  The split depends only on the segment sizes,
+ * never on the machine's CPUs: the same files give the same digests. */
+#define PLAN_MAX_DIGESTS 128 /* PURGATORY_MAX_RANGES */
+#define PLAN_DIGEST_CHUNK_MIN (4u << 20)
 
 struct plan_segment {
 	const char *name;     /* "kernel", "initrd", "dtb", "purgatory" */
@@ -21,13 +29,23 @@ struct plan_segment {
 	size_t bufsz;
 	uint64_t mem;         /* page aligned */
 	uint64_t memsz;       /* page aligned, >= bufsz */
-	uint8_t sha256[SHA256_DIGEST_SIZE];
 	void *owned;          /* freed with the plan (buf points into it) */
+};
+
+/* The SHA-256 of bytes [offset, offset + size) of one segment's buffer. */
+struct plan_digest {
+	size_t segment;
+	uint64_t offset;
+	uint64_t size;
+	uint8_t sha256[SHA256_DIGEST_SIZE];
 };
 
 struct plan {
 	struct plan_segment segments[PLAN_MAX_SEGMENTS];
 	size_t nr_segments;
+	struct plan_digest digests[PLAN_MAX_DIGESTS];
+	size_t nr_digests;
+	uint64_t digest_chunk;   /* the chunk size the digests were cut at */
 	uint64_t page_size;
 	uint64_t entry;          /* what the kernel jumps to: the purgatory */
 	uint64_t kernel_entry;   /* what the purgatory jumps to */
@@ -63,7 +81,16 @@ int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *us
 void plan_note(struct plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Hashes every segment planned so far. */
-void plan_hash_segments(struct plan *plan);
+/* The smallest chunk size (PLAN_DIGEST_CHUNK_MIN doubled as often as
+ * needed) that cuts every segment planned so far into at most
+ * PLAN_MAX_DIGESTS chunks in all; 0 if none does.  A segment with no bytes
+ * still gets one (empty) chunk, so every segment is in the table. */
+uint64_t plan_digest_chunk(const struct plan *plan);
+
+/* Cuts every segment planned so far into chunks (plan->digests) and
+ * hashes them, on up to `threads` threads (0 or 1: this one only).  Fails
+ * only if the segments are too large for the table even at the largest
+ * chunk size. */
+int plan_hash_segments(struct plan *plan, unsigned int threads, struct error *err);
 
 #endif

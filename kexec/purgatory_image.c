@@ -43,14 +43,24 @@ static void fill_params(uint8_t *p, const struct plan *plan,
 		 uart ? (uint32_t)uart->kind : PURGATORY_UART_NONE);
 	put_le32(p + offsetof(struct purgatory_params, uart_reg_shift), uart ? uart->reg_shift : 0);
 	put_le32(p + offsetof(struct purgatory_params, uart_io_width), uart ? uart->io_width : 0);
+	put_le32(p + offsetof(struct purgatory_params, nr_ranges), (uint32_t)plan->nr_digests);
 	for (i = 0; i < plan->nr_segments; i++) {
 		uint8_t *s = p + offsetof(struct purgatory_params, segments) +
 			     i * sizeof(struct purgatory_segment);
 
 		put_le64(s + offsetof(struct purgatory_segment, addr), plan->segments[i].mem);
-		put_le64(s + offsetof(struct purgatory_segment, size), plan->segments[i].bufsz);
-		memcpy(s + offsetof(struct purgatory_segment, sha256),
-		       plan->segments[i].sha256, SHA256_DIGEST_SIZE);
+		put_le64(s + offsetof(struct purgatory_segment, size), plan->segments[i].memsz);
+	}
+	for (i = 0; i < plan->nr_digests; i++) {
+		const struct plan_digest *d = &plan->digests[i];
+		uint8_t *r = p + offsetof(struct purgatory_params, ranges) +
+			     i * sizeof(struct purgatory_range);
+
+		put_le64(r + offsetof(struct purgatory_range, addr),
+			 plan->segments[d->segment].mem + d->offset);
+		put_le64(r + offsetof(struct purgatory_range, size), d->size);
+		memcpy(r + offsetof(struct purgatory_range, sha256), d->sha256, SHA256_DIGEST_SIZE);
+		put_le32(r + offsetof(struct purgatory_range, segment), (uint32_t)d->segment);
 	}
 }
 
@@ -67,6 +77,9 @@ int purgatory_image_fill(const uint8_t *image, size_t size,
 	if (plan->nr_segments >= PURGATORY_MAX_SEGMENTS)
 		return error_set(err, -E2BIG, "too many segments to verify (%zu)",
 				 plan->nr_segments);
+	if (plan->nr_digests > PURGATORY_MAX_RANGES)
+		return error_set(err, -E2BIG, "too many digests for the purgatory (%zu)",
+				 plan->nr_digests);
 	*copy = malloc(size);
 	if (!*copy)
 		return error_set(err, -ENOMEM, "out of memory");

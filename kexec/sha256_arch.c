@@ -7,6 +7,7 @@
 #include "sha256.h"
 
 #if defined(__aarch64__)
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 
@@ -14,14 +15,20 @@
 
 void sha256_ce_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks);
 
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static int has_sha2;
+
+/* Once, whichever of the hashing threads comes first. */
+static void probe(void)
+{
+	/* KEXEC_SHA256_PORTABLE lets the tests compare both paths on one CPU. */
+	has_sha2 = (getauxval(AT_HWCAP) & HWCAP_SHA2_BIT) != 0 &&
+		   !getenv("KEXEC_SHA256_PORTABLE");
+}
+
 size_t sha256_arch_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks)
 {
-	static int has_sha2 = -1;
-
-	/* KEXEC_SHA256_PORTABLE lets the tests compare both paths on one CPU. */
-	if (has_sha2 < 0)
-		has_sha2 = (getauxval(AT_HWCAP) & HWCAP_SHA2_BIT) != 0 &&
-			   !getenv("KEXEC_SHA256_PORTABLE");
+	pthread_once(&probe_once, probe);
 	if (!has_sha2)
 		return 0;
 	sha256_ce_blocks(state, data, nblocks);

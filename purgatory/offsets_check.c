@@ -17,6 +17,8 @@ _Static_assert(PURGATORY_PORTABLE_HASH == PARAMS_FLAG_PORTABLE_HASH,
 	       "PARAMS_FLAG_PORTABLE_HASH is stale");
 _Static_assert(offsetof(struct purgatory_params, nr_segments) == PARAMS_NR_SEGMENTS,
 	       "PARAMS_NR_SEGMENTS is stale");
+_Static_assert(offsetof(struct purgatory_params, idmap_size) == PARAMS_IDMAP_TTBR0 + 8,
+	       "mmu_off loads idmap_ttbr0 and idmap_size as a pair");
 _Static_assert(offsetof(struct purgatory_params, idmap_ttbr0) == PARAMS_IDMAP_TTBR0,
 	       "PARAMS_IDMAP_TTBR0 is stale");
 _Static_assert(offsetof(struct purgatory_params, idmap_size) == PARAMS_IDMAP_SIZE,

@@ -10,6 +10,7 @@
 
 #define PURGATORY_MAGIC "KXPGTRY1"      /* 8 bytes, no terminator in the image */
 #define PURGATORY_MAX_SEGMENTS 16       /* KEXEC_SEGMENT_MAX in the kernel */
+#define PURGATORY_MAX_RANGES 128        /* digests: PLAN_MAX_DIGESTS */
 
 /* At offset 0 of the image: two instruction words (a branch over the
  * header), then these fields.  Offsets are from the image start. */
@@ -39,10 +40,23 @@ enum purgatory_uart {
 	PURGATORY_UART_NS16550 = 2,
 };
 
+/* Where a segment lies: all of it, to its memsz, which the identity map
+ * covers and the caches must be cleaned of before the next kernel runs. */
 struct purgatory_segment {
 	uint64_t addr;
 	uint64_t size;
+};
+
+/* Part of a segment (its bytes [addr, addr + size)) and their SHA-256.
+ * The loader cuts large segments into several ranges so that it can hash
+ * them on several CPUs; every byte of every segment's buffer is in exactly
+ * one range. */
+struct purgatory_range {
+	uint64_t addr;
+	uint64_t size;
 	uint8_t sha256[32];
+	uint32_t segment;     /* which segment, for the report */
+	uint32_t reserved;
 };
 
 struct purgatory_params {
@@ -54,7 +68,7 @@ struct purgatory_params {
 	uint32_t uart_kind;   /* enum purgatory_uart */
 	uint32_t uart_reg_shift;
 	uint32_t uart_io_width;
-	uint32_t reserved;
+	uint32_t nr_ranges;
 	/* arm64: translation tables (built by the loader, inside the
 	 * purgatory's segment) identity-mapping every segment as Normal
 	 * cacheable memory and the UART as Device, so the hash can run with
@@ -62,6 +76,7 @@ struct purgatory_params {
 	uint64_t idmap_ttbr0;
 	uint64_t idmap_size;
 	struct purgatory_segment segments[PURGATORY_MAX_SEGMENTS];
+	struct purgatory_range ranges[PURGATORY_MAX_RANGES];
 };
 
 #endif

@@ -38,18 +38,18 @@ static void put_digest(const struct console *con, const uint8_t *digest)
 	console_puts(con, buf);
 }
 
-static void report_mismatch(const struct console *con, uint32_t index,
-			    const struct purgatory_segment *seg,
+static void report_mismatch(const struct console *con,
+			    const struct purgatory_range *range,
 			    const uint8_t *found)
 {
 	console_puts(con, "\nkexec purgatory: segment ");
-	console_put_dec(con, index);
+	console_put_dec(con, range->segment);
 	console_puts(con, " at ");
-	console_put_hex(con, seg->addr);
+	console_put_hex(con, range->addr);
 	console_puts(con, " size ");
-	console_put_hex(con, seg->size);
+	console_put_hex(con, range->size);
 	console_puts(con, ": SHA-256 mismatch\n  expected ");
-	put_digest(con, seg->sha256);
+	put_digest(con, range->sha256);
 	console_puts(con, "\n  found    ");
 	put_digest(con, found);
 	console_puts(con, "\nkexec purgatory: not booting a corrupted kernel; halted.\n");
@@ -66,23 +66,23 @@ void purgatory_main(void)
 	if (!(params->flags & PURGATORY_VERIFY))
 		return;
 
-	count = params->nr_segments;
-	if (count > PURGATORY_MAX_SEGMENTS) {
+	count = params->nr_ranges;
+	if (count > PURGATORY_MAX_RANGES || params->nr_segments > PURGATORY_MAX_SEGMENTS) {
 		console_puts(&con, "\nkexec purgatory: parameter block is corrupt; halted.\n");
 		purgatory_halt();
 	}
 	for (i = 0; i < count; i++) {
-		const struct purgatory_segment *seg = &params->segments[i];
+		const struct purgatory_range *range = &params->ranges[i];
 
-		sha256((const void *)(uintptr_t)seg->addr, (size_t)seg->size, digest);
-		if (!digest_equal(digest, seg->sha256)) {
-			report_mismatch(&con, i, seg, digest);
+		sha256((const void *)(uintptr_t)range->addr, (size_t)range->size, digest);
+		if (!digest_equal(digest, range->sha256)) {
+			report_mismatch(&con, range, digest);
 			purgatory_halt();
 		}
 	}
 	if (params->flags & PURGATORY_VERBOSE) {
 		console_puts(&con, "kexec purgatory: ");
-		console_put_dec(&con, count);
+		console_put_dec(&con, params->nr_segments);
 		console_puts(&con, " segments verified (");
 		console_puts(&con, purgatory_hash_engine());
 		console_puts(&con, ")\n");

@@ -14,6 +14,6 @@
 #define PARAMS_SEGMENTS 88
 #define SEGMENT_ADDR 0
 #define SEGMENT_SIZE 8
-#define SEGMENT_STRIDE 48
+#define SEGMENT_STRIDE 16
 
 #endif

@@ -81,6 +81,23 @@ check "dry run prints the kernel file's SHA-256" grep -q "sha256 $kernel_sum" "$
 check "dry run prints the initrd file's SHA-256" grep -q "sha256 $initrd_sum" "$tmp/out"
 check "dry run lists four segments" test "$(grep -cE '^  [0-9] ' "$tmp/out")" -eq 4
 check "dry run says the purgatory verifies 3 segments" grep -q "purgatory: verifies 3 segments" "$tmp/out"
+
+# An initrd over 4 MiB is hashed in 4 MiB chunks (on several threads): each
+# chunk's digest is the SHA-256 of those bytes of the file.
+head -c $((9 << 20)) /dev/urandom >"$tmp/initrd9"
+chmod 0644 "$tmp/initrd9"
+run_unprivileged --dry-run --arch=arm64 -l "$tmp/Image" --initrd="$tmp/initrd9" --dtb="$tmp/virt.dtb"
+check "dry run with a 9 MiB initrd succeeds" test "$status" -eq 0
+chunk_ok=yes
+for c in 0 1 2; do
+	sum=$(dd if="$tmp/initrd9" bs=4M skip=$c count=1 status=none | sha256sum | cut -d' ' -f1)
+	last=$(( c == 2 ? (9 << 20) - 1 : ((c + 1) << 22) - 1 ))
+	grep -q "sha256 $sum bytes $(printf '%#x' $((c << 22)) | sed 's/^0$/0x0/')-$(printf '%#x' $last)" "$tmp/out" ||
+		chunk_ok=no
+done
+check "the initrd's three chunk digests are those of its 4 MiB slices" test $chunk_ok = yes
+check "the plan counts the digests (kernel 1, initrd 3, dtb 1)" \
+	grep -q "checks: 5 SHA-256 digests, of chunks of up to 4 MiB" "$tmp/out"
 check "dry run shows the console from stdout-path" grep -q "reports on: pl011 at 0x9000000" "$tmp/out"
 check "dry run shows the Image header" grep -q "text_offset 0x0, image_size 0x800000" "$tmp/out"
 

@@ -113,6 +113,7 @@ struct loaded {
 
 static int corrupt_digest = -1;
 static bool uncached_hash;
+static unsigned int hash_threads = 2;
 
 /* The embedded image's size: the purgatory segment may be longer (its
  * bss, stack and identity-map tables follow). */
@@ -130,7 +131,8 @@ static void plan_load(struct loaded *out, const struct system_desc *sys,
 {
 	struct load_request req = { 0 };
 	struct load_options opts = { .verify = true, .corrupt_digest = corrupt_digest,
-				     .uncached_hash = uncached_hash };
+				     .uncached_hash = uncached_hash,
+				     .hash_threads = hash_threads };
 	struct uart_info uart = { .kind = UART_PL011, .addr = 0x9000000 };
 
 	memset(out, 0, sizeof(*out));
@@ -225,6 +227,106 @@ out:
 	free(image);
 }
 
+/* The parameter block lists the first nsegs segments (address and
+ * memsz), and its ranges cut each one's bytes into consecutive chunks of
+ * at most the plan's chunk size, each with the SHA-256 of those bytes,
+ * computed here independently. */
+static void check_params_ranges(const uint8_t *p, const struct plan *plan, size_t nsegs,
+				const char *what)
+{
+	const uint8_t *r = p + offsetof(struct purgatory_params, ranges);
+	size_t nr = get_le32(p + offsetof(struct purgatory_params, nr_ranges));
+	size_t i, k = 0;
+	bool segs_ok = true, cover_ok = true, digests_ok = true, sizes_ok = true;
+
+	CHECK_EQ(what, nr, plan->nr_digests);
+	for (i = 0; i < nsegs; i++) {
+		const struct plan_segment *seg = &plan->segments[i];
+		const uint8_t *s = p + offsetof(struct purgatory_params, segments) +
+				   i * sizeof(struct purgatory_segment);
+		uint64_t at = seg->mem;
+
+		segs_ok &= get_le64(s) == seg->mem && get_le64(s + 8) == seg->memsz;
+		do {
+			const uint8_t *ri = r + k * sizeof(struct purgatory_range);
+			uint64_t addr = get_le64(ri), size = get_le64(ri + 8);
+			uint8_t digest[32];
+
+			if (k >= nr || get_le32(ri + offsetof(struct purgatory_range, segment)) != i ||
+			    addr != at || addr + size > seg->mem + seg->bufsz) {
+				cover_ok = false;
+				break;
+			}
+			sizes_ok &= size <= plan->digest_chunk && (size > 0 || seg->bufsz == 0);
+			sha256((const uint8_t *)seg->buf + (addr - seg->mem), (size_t)size, digest);
+			digests_ok &= memcmp(ri + offsetof(struct purgatory_range, sha256), digest, 32) == 0;
+			at += size;
+			k++;
+		} while (at < seg->mem + seg->bufsz);
+	}
+	CHECK(what, segs_ok);
+	CHECK(what, cover_ok && k == nr);
+	CHECK(what, sizes_ok);
+	CHECK(what, digests_ok);
+}
+
+/* Large segments are cut into 4 MiB chunks; the digests do not depend on
+ * how many threads computed them. */
+static void test_chunked_digests(void)
+{
+	struct system_desc sys;
+	struct loaded one, three;
+	const struct plan_segment *p1, *p3;
+	struct purgatory_layout layout;
+	uint8_t *image = make_image(9 * MiB + 5, 0, 12 * MiB, 0xa);
+	uint8_t *initrd = malloc(4 * MiB);
+	size_t i;
+
+	for (i = 0; i < 4 * MiB; i++)
+		initrd[i] = (uint8_t)(i * 7 + (i >> 13));
+	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
+	hash_threads = 1;
+	plan_load(&one, &sys, image, 9 * MiB + 5, initrd, 4 * MiB, "dtb/qemu-virt.dtb", NULL);
+	hash_threads = 3;
+	plan_load(&three, &sys, image, 9 * MiB + 5, initrd, 4 * MiB, "dtb/qemu-virt.dtb", NULL);
+	hash_threads = 2;
+	p1 = find_segment(&one.plan, "purgatory");
+	p3 = find_segment(&three.plan, "purgatory");
+	CHECK("chunks: both plans succeed", one.ret == 0 && three.ret == 0 && p1 && p3);
+	if (!one.ret && !three.ret && p1 && p3 &&
+	    purgatory_image_inspect(p1->buf, blob_size(), &layout, NULL) == 0) {
+		CHECK_EQ("chunks: 4 MiB", one.plan.digest_chunk, 4 * MiB);
+		/* kernel 9 MiB + 5 bytes: 3 chunks; initrd exactly 4 MiB: 1; dtb: 1 */
+		CHECK_EQ("chunks: kernel 3 + initrd 1 + dtb 1", one.plan.nr_digests, 5);
+		check_params_ranges((const uint8_t *)p1->buf + layout.params_offset, &one.plan,
+				    3, "chunks (1 thread): ranges cover the segments");
+		CHECK("chunks: 3 threads give the same parameter block as 1",
+		      p1->bufsz == p3->bufsz && memcmp(p1->buf, p3->buf, p1->bufsz) == 0);
+	}
+	loaded_free(&one);
+	loaded_free(&three);
+	system_desc_free(&sys);
+	free(initrd);
+	free(image);
+}
+
+/* The chunk size doubles until the table holds every chunk. */
+static void test_digest_chunk_size(void)
+{
+	struct plan plan;
+	struct error err;
+	static const uint8_t byte;
+
+	plan_init(&plan, 4096);
+	plan_add_segment(&plan, "kernel", "k", &byte, 30 * MiB, 0x40200000, 30 * MiB, NULL, &err);
+	plan_add_segment(&plan, "initrd", "i", &byte, 0, 0x50000000, 4096, NULL, &err);
+	CHECK_EQ("chunk: 30 MiB + an empty segment fit at 4 MiB", plan_digest_chunk(&plan), 4 * MiB);
+	plan_add_segment(&plan, "big", "b", &byte, (size_t)500 * MiB, 0x60000000, 500 * MiB, NULL, &err);
+	/* 8 + 1 + 125 = 134 chunks > 128 at 4 MiB; 4 + 1 + 63 at 8 MiB */
+	CHECK_EQ("chunk: 530 MiB needs 8 MiB chunks", plan_digest_chunk(&plan), 8 * MiB);
+	plan.nr_segments = 0; /* nothing owned */
+}
+
 /* The purgatory is told to check exactly the other segments. */
 static void test_purgatory_params(void)
 {
@@ -234,7 +336,6 @@ static void test_purgatory_params(void)
 	const struct plan_segment *purg;
 	uint8_t *image = make_image(1 * MiB, 0, 4 * MiB, 0xa);
 	const uint8_t *p;
-	size_t i;
 
 	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
 	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", NULL);
@@ -266,16 +367,7 @@ static void test_purgatory_params(void)
 		      ttbr0 + tsize <= purg->mem + purg->bufsz);
 		CHECK("plan says the hash runs cached", strstr(l.plan.notes, "MMU and caches on") != NULL);
 	}
-	for (i = 0; i < 2; i++) {
-		const uint8_t *s = p + offsetof(struct purgatory_params, segments) +
-				   i * sizeof(struct purgatory_segment);
-		uint8_t digest[32];
-
-		sha256(l.plan.segments[i].buf, l.plan.segments[i].bufsz, digest);
-		CHECK_EQ("params: segment address", get_le64(s), l.plan.segments[i].mem);
-		CHECK_EQ("params: segment size is its file bytes", get_le64(s + 8), l.plan.segments[i].bufsz);
-		CHECK("params: segment digest is its SHA-256", memcmp(s + 16, digest, 32) == 0);
-	}
+	check_params_ranges(p, &l.plan, 2, "no initrd");
 	{
 		const void *chosen_dtb = find_segment(&l.plan, "dtb")->buf;
 		int chosen = fdt_path_offset(chosen_dtb, "/chosen");
@@ -578,14 +670,20 @@ static void test_corrupt_digest_hook(void)
 	purg = find_segment(&l.plan, "purgatory");
 	CHECK("corrupt hook: plan succeeds", l.ret == 0 && purg);
 	if (!l.ret && purg && purgatory_image_inspect(purg->buf, blob_size(), &layout, NULL) == 0) {
-		for (i = 0; i < 2; i++) {
-			const uint8_t *s = (const uint8_t *)purg->buf + layout.params_offset +
-					   offsetof(struct purgatory_params, segments) +
-					   i * sizeof(struct purgatory_segment) + 16;
+		const uint8_t *p = (const uint8_t *)purg->buf + layout.params_offset;
+		const uint8_t *r = p + offsetof(struct purgatory_params, ranges);
 
+		CHECK_EQ("corrupt hook: a range per segment (all under 4 MiB)",
+			 get_le32(p + offsetof(struct purgatory_params, nr_ranges)), 2);
+		for (i = 0; i < 2; i++) {
+			const uint8_t *ri = r + i * sizeof(struct purgatory_range);
+			uint8_t digest[32];
+
+			sha256(l.plan.segments[i].buf, l.plan.segments[i].bufsz, digest);
 			CHECK(i == 1 ? "corrupt hook: segment 1's digest is wrong"
 				     : "corrupt hook: segment 0's digest is right",
-			      (memcmp(s, l.plan.segments[i].sha256, 32) != 0) == (i == 1));
+			      (memcmp(ri + offsetof(struct purgatory_range, sha256), digest, 32) != 0) ==
+				      (i == 1));
 		}
 	}
 	loaded_free(&l);
@@ -597,6 +695,8 @@ int main(int argc, char **argv)
 {
 	fixtures = fixtures_dir(argc, argv);
 	test_corrupt_digest_hook();
+	test_chunked_digests();
+	test_digest_chunk_size();
 	test_real_qemu("el2");
 	test_real_qemu("el1");
 	test_crash_qemu();

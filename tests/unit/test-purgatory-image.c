@@ -57,7 +57,11 @@ int main(void)
 	plan.kernel_regs[0] = 0x48000000;
 	plan.purgatory_flags = PURGATORY_VERIFY;
 	plan_add_segment(&plan, "kernel", "k", blob, 100, 0x40200000, 100, NULL, &err);
-	memset(plan.segments[0].sha256, 0xcd, 32);
+	plan.nr_digests = 2; /* two chunks of the kernel's 100 bytes */
+	plan.digests[0] = (struct plan_digest){ .segment = 0, .offset = 0, .size = 64 };
+	plan.digests[1] = (struct plan_digest){ .segment = 0, .offset = 64, .size = 36 };
+	memset(plan.digests[0].sha256, 0xcd, 32);
+	memset(plan.digests[1].sha256, 0xef, 32);
 	CHECK_EQ("fill succeeds", purgatory_image_fill(blob, size, &plan, &uart, &copy, &layout, &err), 0);
 	p = copy + layout.params_offset;
 	CHECK_EQ("entry written little-endian", get_le64(p + offsetof(struct purgatory_params, entry)), 0x40200000);
@@ -67,7 +71,22 @@ int main(void)
 	CHECK_EQ("uart shift", get_le32(p + offsetof(struct purgatory_params, uart_reg_shift)), 2);
 	CHECK_EQ("uart width", get_le32(p + offsetof(struct purgatory_params, uart_io_width)), 4);
 	CHECK_EQ("segment address", get_le64(p + offsetof(struct purgatory_params, segments)), 0x40200000);
-	CHECK_EQ("segment digest copied", p[offsetof(struct purgatory_params, segments) + 16], 0xcd);
+	CHECK_EQ("segment size is its memsz (a page)",
+		 get_le64(p + offsetof(struct purgatory_params, segments) + 8), 4096);
+	CHECK_EQ("two ranges", get_le32(p + offsetof(struct purgatory_params, nr_ranges)), 2);
+	{
+		const uint8_t *r0 = p + offsetof(struct purgatory_params, ranges);
+		const uint8_t *r1 = r0 + sizeof(struct purgatory_range);
+
+		CHECK_EQ("range 0 address", get_le64(r0), 0x40200000);
+		CHECK_EQ("range 0 size", get_le64(r0 + 8), 64);
+		CHECK_EQ("range 0 digest copied", r0[offsetof(struct purgatory_range, sha256)], 0xcd);
+		CHECK_EQ("range 1 address is the segment's plus its offset", get_le64(r1), 0x40200040);
+		CHECK_EQ("range 1 size", get_le64(r1 + 8), 36);
+		CHECK_EQ("range 1 digest copied", r1[offsetof(struct purgatory_range, sha256) + 31], 0xef);
+		CHECK_EQ("range 1 names its segment",
+			 get_le32(r1 + offsetof(struct purgatory_range, segment)), 0);
+	}
 	CHECK("code outside the parameter block unchanged",
 	      memcmp(copy, blob, layout.params_offset) == 0);
 	free(copy);
