@@ -1,7 +1,8 @@
 /* SHA-256 after FIPS 180-4.  The same file runs in the loader and in the
  * purgatory, so it calls nothing outside itself: the purgatory has no libc,
- * and with the MMU off an unaligned word load faults, hence every word is
- * assembled from single bytes. */
+ * and with the MMU off every access must be aligned to its own size, hence
+ * message words are loaded whole only from a 4-byte aligned block and
+ * assembled from single bytes otherwise. */
 #include "sha256.h"
 
 static const uint32_t sha256_k[64] = {
@@ -37,21 +38,94 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static void sha256_block(uint32_t state[8], const uint8_t *block)
+/* A 32-bit word that may sit in memory of any type (the caller's bytes). */
+typedef uint32_t __attribute__((may_alias)) sha256_word;
+
+/* The 16 words of a block: whole-word loads and a byte swap (one rev on
+ * arm) when the block is 4-byte aligned, as the loader's buffers and the
+ * purgatory's segments are; single bytes otherwise. */
+static inline void load_block(uint32_t w[16], const uint8_t *block)
 {
-	uint32_t w[64];
-	uint32_t a, b, c, d, e, f, g, h;
 	unsigned int i;
 
-	for (i = 0; i < 16; i++)
-		w[i] = load_be32(block + 4 * i);
-	for (i = 16; i < 64; i++) {
-		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	if ((uintptr_t)block & 3) {
+		for (i = 0; i < 16; i++)
+			w[i] = load_be32(block + 4 * i);
+		return;
 	}
+	for (i = 0; i < 16; i++) {
+		uint32_t v = ((const sha256_word *)(const void *)block)[i];
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		v = __builtin_bswap32(v);
+#endif
+		w[i] = v;
+	}
+}
+
+/* FIPS 180-4, 4.1.2.  Ch's two terms share no set bit, so their sum is
+ * their exclusive or, and a sum folds into T1's other additions (~x & z
+ * is one bic on arm).  Maj as y ^ ((x ^ y) & (y ^ z)): the next round's
+ * y ^ z is this round's x ^ y, which the compiler then computes once. */
+#define SHA256_CH(x, y, z) (((x) & (y)) + (~(x) & (z)))
+#define SHA256_MAJ(x, y, z) ((y) ^ (((x) ^ (y)) & ((y) ^ (z))))
+#define SHA256_BSIG0(x) (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
+#define SHA256_BSIG1(x) (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
+#define SHA256_SSIG0(x) (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
+#define SHA256_SSIG1(x) (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
+
+/* One round of 6.2.2 step 3.  The working variables rotate by being named
+ * in a different order in the next round, not by being moved: of the
+ * eight, only d (becoming e) and h (becoming a) change. */
+#define SHA256_ROUND(a, b, c, d, e, f, g, h, k, w)                             \
+	do {                                                                   \
+		uint32_t t1_ = (h) + SHA256_BSIG1(e) + SHA256_CH(e, f, g) +    \
+			       (k) + (w);                                      \
+		(d) += t1_;                                                    \
+		(h) = t1_ + SHA256_BSIG0(a) + SHA256_MAJ(a, b, c);             \
+	} while (0)
+
+/* Eight rounds, after which the names are back in their places. */
+#define SHA256_ROUNDS8(k, w, i)                                                \
+	do {                                                                   \
+		SHA256_ROUND(a, b, c, d, e, f, g, h, (k)[(i) + 0], (w)[(i) + 0]); \
+		SHA256_ROUND(h, a, b, c, d, e, f, g, (k)[(i) + 1], (w)[(i) + 1]); \
+		SHA256_ROUND(g, h, a, b, c, d, e, f, (k)[(i) + 2], (w)[(i) + 2]); \
+		SHA256_ROUND(f, g, h, a, b, c, d, e, (k)[(i) + 3], (w)[(i) + 3]); \
+		SHA256_ROUND(e, f, g, h, a, b, c, d, (k)[(i) + 4], (w)[(i) + 4]); \
+		SHA256_ROUND(d, e, f, g, h, a, b, c, (k)[(i) + 5], (w)[(i) + 5]); \
+		SHA256_ROUND(c, d, e, f, g, h, a, b, (k)[(i) + 6], (w)[(i) + 6]); \
+		SHA256_ROUND(b, c, d, e, f, g, h, a, (k)[(i) + 7], (w)[(i) + 7]); \
+	} while (0)
+
+/* The message schedule (6.2.2 step 1) kept as its last 16 words: w[i],
+ * holding W(t - 16), becomes W(t); the other three words it needs sit
+ * 2, 7 and 15 places behind it, modulo 16. */
+#define SHA256_SCHEDULE(w, i)                                                  \
+	((w)[i] += SHA256_SSIG1((w)[((i) + 14) & 15]) + (w)[((i) + 9) & 15] +  \
+		   SHA256_SSIG0((w)[((i) + 1) & 15]))
+#define SHA256_SCHEDULE8(w, i)                                                 \
+	do {                                                                   \
+		SHA256_SCHEDULE(w, (i) + 0);                                   \
+		SHA256_SCHEDULE(w, (i) + 1);                                   \
+		SHA256_SCHEDULE(w, (i) + 2);                                   \
+		SHA256_SCHEDULE(w, (i) + 3);                                   \
+		SHA256_SCHEDULE(w, (i) + 4);                                   \
+		SHA256_SCHEDULE(w, (i) + 5);                                   \
+		SHA256_SCHEDULE(w, (i) + 6);                                   \
+		SHA256_SCHEDULE(w, (i) + 7);                                   \
+	} while (0)
+
+/* Sixteen rounds unrolled, run four times with the next 16 schedule words
+ * in between: every index is a constant, so the compiler keeps what it can
+ * in registers, at a quarter of the code of all 64 rounds unrolled. */
+static void sha256_block(uint32_t state[8], const uint8_t *block)
+{
+	uint32_t w[16];
+	uint32_t a, b, c, d, e, f, g, h;
+	const uint32_t *k = sha256_k;
+
+	load_block(w, block);
 	a = state[0];
 	b = state[1];
 	c = state[2];
@@ -60,22 +134,14 @@ static void sha256_block(uint32_t state[8], const uint8_t *block)
 	f = state[5];
 	g = state[6];
 	h = state[7];
-	for (i = 0; i < 64; i++) {
-		uint32_t s1 = ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25);
-		uint32_t ch = (e & f) ^ (~e & g);
-		uint32_t t1 = h + s1 + ch + sha256_k[i] + w[i];
-		uint32_t s0 = ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22);
-		uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-		uint32_t t2 = s0 + maj;
-
-		h = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
+	for (;;) {
+		SHA256_ROUNDS8(k, w, 0);
+		SHA256_ROUNDS8(k, w, 8);
+		k += 16;
+		if (k == sha256_k + 64)
+			break;
+		SHA256_SCHEDULE8(w, 0);
+		SHA256_SCHEDULE8(w, 8);
 	}
 	state[0] += a;
 	state[1] += b;
@@ -124,9 +190,8 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 		sha256_block(ctx->state, ctx->block);
 		ctx->used = 0;
 	}
-	/* Whole blocks straight from the input: the byte loads in
-	 * sha256_block (and the byte-element loads of the instructions)
-	 * make its alignment irrelevant. */
+	/* Whole blocks straight from the input, whatever its alignment:
+	 * load_block and the instructions' byte-element loads take any. */
 	if (len >= SHA256_BLOCK_SIZE) {
 		size_t n = len / SHA256_BLOCK_SIZE;
 

@@ -1,6 +1,7 @@
 /* SHA-256 against FIPS 180-4 / NIST examples and digests of a fixed
  * 200-byte message (from Python's hashlib), fed whole, split at every
- * point, a byte at a time, and from unaligned addresses. */
+ * point, a byte at a time, and from unaligned addresses; and every prefix
+ * of it from every alignment, through one digest of all their digests. */
 #include "check.h"
 
 #include "sha256.h"
@@ -177,6 +178,39 @@ static void unaligned_input(void)
 	free(buf);
 }
 
+/* Every length from 0 to 200 (the padding in the same block or the next,
+ * one to three whole blocks) at each offset modulo 8, so the word loads of
+ * an aligned block and the byte loads of an unaligned one both meet every
+ * tail.  Want: sha256 of the 201 digests of msg[0..n), from hashlib. */
+static void all_lengths_all_offsets(void)
+{
+	static const char want[] =
+		"3275febb4612d86d586eb9f11cd21e648a9fc7d95e0f6b8d362786e28c9c5b79";
+	uint8_t *buf = malloc(sizeof(msg) + 8);
+	uint8_t d[SHA256_DIGEST_SIZE];
+	char name[64];
+	size_t off, len;
+
+	if (!buf) {
+		CHECK("all lengths: allocate", 0);
+		return;
+	}
+	for (off = 0; off < 8; off++) {
+		struct sha256_ctx all;
+
+		memcpy(buf + off, msg, sizeof(msg));
+		sha256_init(&all);
+		for (len = 0; len <= sizeof(msg); len++) {
+			sha256(buf + off, len, d);
+			sha256_update(&all, d, sizeof(d));
+		}
+		sha256_final(&all, d);
+		snprintf(name, sizeof(name), "lengths 0 to 200 at offset %zu", off);
+		check_digest(name, d, want);
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	size_t i;
@@ -188,5 +222,6 @@ int main(void)
 	padding_boundaries();
 	split_updates();
 	unaligned_input();
+	all_lengths_all_offsets();
 	return check_status();
 }
