@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include "sha256.h"
+#include "sha256_jobs.h"
 
 static void to_hex(const uint8_t d[SHA256_DIGEST_SIZE], char out[65])
 {
@@ -211,6 +212,41 @@ static void all_lengths_all_offsets(void)
 	free(buf);
 }
 
+/* Many jobs on several threads: each digest is the one computed alone,
+ * whatever the number of threads (more threads than jobs included). */
+static void jobs_on_threads(void)
+{
+	enum { JOBS = 37 };
+	static const unsigned int threads[] = { 0, 1, 2, 3, 8, 64 };
+	struct sha256_job jobs[JOBS];
+	uint8_t got[JOBS][SHA256_DIGEST_SIZE], want[JOBS][SHA256_DIGEST_SIZE];
+	uint8_t *data = malloc(JOBS * 4096);
+	size_t i, t;
+
+	if (!data) {
+		CHECK("jobs: allocate", 0);
+		return;
+	}
+	for (i = 0; i < JOBS * 4096; i++)
+		data[i] = (uint8_t)(i * 31 + (i >> 9));
+	for (i = 0; i < JOBS; i++) {
+		/* lengths 0, 111, 222, ... from offsets that differ too */
+		jobs[i] = (struct sha256_job){ data + i * 97, i * 111, got[i] };
+		sha256(jobs[i].data, jobs[i].len, want[i]);
+	}
+	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		char name[64];
+
+		memset(got, 0, sizeof(got));
+		sha256_jobs_run(jobs, JOBS, threads[t]);
+		snprintf(name, sizeof(name), "jobs: %u threads give each job's own digest", threads[t]);
+		CHECK(name, memcmp(got, want, sizeof(got)) == 0);
+	}
+	sha256_jobs_run(jobs, 0, 4); /* nothing to do: returns */
+	CHECK("jobs: default thread count is at least 1", sha256_jobs_default_threads() >= 1);
+	free(data);
+}
+
 int main(void)
 {
 	size_t i;
@@ -223,5 +259,6 @@ int main(void)
 	split_updates();
 	unaligned_input();
 	all_lengths_all_offsets();
+	jobs_on_threads();
 	return check_status();
 }
