@@ -1,6 +1,8 @@
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sha256_jobs.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 /* More threads than this only add start-up cost: a few threads already
@@ -46,7 +48,15 @@ void sha256_jobs_run(const struct sha256_job *jobs, size_t count, unsigned int t
 
 unsigned int sha256_jobs_default_threads(void)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t allowed;
+	long cpus;
+
+	/* The CPUs this process may run on (taskset, cpusets), not all the
+	 * machine has: more threads than those would only take turns. */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		cpus = CPU_COUNT(&allowed);
+	else
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (cpus < 1)
 		return 1;
