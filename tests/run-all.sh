@@ -113,8 +113,9 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		label="sha256 instructions ($srcdir, qemu-$qarch -cpu max)"
 		echo "== $label"
 		if step "$label: build" "$work/sha256-ce-$srcdir.build.log" \
-			"$cc" -static -O2 -Wall -Wextra -Werror -I"$top/purgatory" -I"$top/tests/unit" \
-			"$top/tests/unit/test-sha256.c" "$top/purgatory/sha256.c" \
+			"$cc" -static -pthread -O2 -Wall -Wextra -Werror -I"$top/purgatory" \
+			-I"$top/kexec" -I"$top/tests/unit" \
+			"$top/tests/unit/test-sha256.c" "$top/purgatory/sha256.c" "$top/kexec/sha256_jobs.c" \
 			"$top/tests/unit/sha256_ce_hook.c" "$top/$srcdir/sha256_ce.S" \
 			-o "$work/test-sha256-ce-$srcdir"; then
 			"qemu-$qarch" -cpu max "$work/test-sha256-ce-$srcdir" >"$work/sha256-ce-$srcdir.log" 2>&1
