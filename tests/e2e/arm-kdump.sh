@@ -79,10 +79,7 @@ e2e_need_tools qemu-system-arm:qemu-system-arm timeout:coreutils \
 # --- inputs -------------------------------------------------------------------
 debian=$(e2e_debian_for armhf)
 zimage=$("$e2e_dir/fetch-debian.sh" --arch armhf --flavour "$flavour")
-readelf -h "$kexec_bin" 2>/dev/null | grep -q 'Machine: *ARM$' || e2e_die "$kexec_bin is not a 32-bit ARM ELF"
-if readelf -l "$kexec_bin" | grep -q INTERP; then
-	e2e_log "warning: $kexec_bin is dynamically linked; the initramfs has no libraries for it"
-fi
+e2e_our_kexec armhf
 busybox=$debian/busybox/bin/busybox
 
 work=$out/work
@@ -104,7 +101,7 @@ e2e_kdump_write_init2 "$work/init2"
 kernel_desc=zImage
 e2e_kdump_write_init1 "$work/init1" /zImage "$append2" "$load_flags"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
-	--file "$kexec_bin:/sbin/kexec" \
+	"${kexec_payload[@]}" \
 	--file "$zimage:/zImage" \
 	--file "$out/initrd2.cpio.gz:/initrd2.cpio.gz" \
 	--file "$out/plant:/plant"

@@ -119,11 +119,7 @@ if [ $debian_kexec = yes ]; then
 	kexec_payload=(--tree "$debian/kexec-tools/min")
 else
 	zimage=$("$e2e_dir/fetch-debian.sh" --arch armhf --flavour "$flavour")
-	readelf -h "$kexec_bin" 2>/dev/null | grep -q 'Machine: *ARM$' || e2e_die "$kexec_bin is not a 32-bit ARM ELF"
-	if readelf -l "$kexec_bin" | grep -q INTERP; then
-		e2e_log "warning: $kexec_bin is dynamically linked; the initramfs has no libraries for it"
-	fi
-	kexec_payload=(--file "$kexec_bin:/sbin/kexec")
+	e2e_our_kexec armhf
 fi
 busybox=$debian/busybox/bin/busybox
 

@@ -86,11 +86,7 @@ if [ $debian_kexec = yes ]; then
 	kexec_payload=(--tree "$e2e_debian/kexec-tools/min")
 else
 	image=$("$e2e_dir/fetch-debian.sh")
-	readelf -h "$kexec_bin" 2>/dev/null | grep -q 'AArch64' || e2e_die "$kexec_bin is not an arm64 ELF"
-	if readelf -l "$kexec_bin" | grep -q INTERP; then
-		e2e_log "warning: $kexec_bin is dynamically linked; the initramfs has no libraries for it"
-	fi
-	kexec_payload=(--file "$kexec_bin:/sbin/kexec")
+	e2e_our_kexec arm64
 fi
 busybox=$e2e_debian/busybox/bin/busybox
 

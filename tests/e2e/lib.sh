@@ -65,6 +65,23 @@ e2e_arch_visible() {
 }
 e2e_arm64_visible() { e2e_arch_visible arm64 "$1"; }
 
+# e2e_our_kexec arm64|armhf: checks that $kexec_bin is our loader built for
+# that architecture (a dynamic one only gets a warning: the initramfs has
+# no libraries for it) and sets kexec_payload to put it at /sbin/kexec.
+e2e_our_kexec() {
+	case $1 in
+	arm64) readelf -h "$kexec_bin" 2>/dev/null | grep -q 'AArch64' ||
+		e2e_die "$kexec_bin is not an arm64 ELF" ;;
+	armhf) readelf -h "$kexec_bin" 2>/dev/null | grep -q 'Machine: *ARM$' ||
+		e2e_die "$kexec_bin is not a 32-bit ARM ELF" ;;
+	*) e2e_die "e2e_our_kexec: unknown architecture $1" ;;
+	esac
+	if readelf -l "$kexec_bin" | grep -q INTERP; then
+		e2e_log "warning: $kexec_bin is dynamically linked; the initramfs has no libraries for it"
+	fi
+	kexec_payload=(--file "$kexec_bin:/sbin/kexec")
+}
+
 # e2e_download DEST_DIR PKG...: `apt-get download` (no install) into DEST_DIR.
 # apt-get download as root warns that it cannot drop to the _apt user when
 # the folder is not writable by _apt; the warning is harmless.
