@@ -136,13 +136,4 @@ icache_restore:
 	bx	lr
 	.size	icache_restore, . - icache_restore
 
-	.globl	purgatory_halt
-	.type	purgatory_halt, %function
-purgatory_halt:
-	/* With interrupts masked WFI still wakes on a pending interrupt, so
-	 * loop: this CPU must never run the unverified kernel. */
-1:	wfi
-	b	1b
-	.size	purgatory_halt, . - purgatory_halt
-
 	.section .note.GNU-stack, "", %progbits

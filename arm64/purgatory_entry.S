@@ -140,13 +140,4 @@ cpu_restore:
 	ret
 	.size	cpu_restore, . - cpu_restore
 
-	.globl	purgatory_halt
-	.type	purgatory_halt, %function
-purgatory_halt:
-	/* With interrupts masked WFI still wakes on a pending interrupt, so
-	 * loop: this CPU must never run the unverified kernel. */
-1:	wfi
-	b	1b
-	.size	purgatory_halt, . - purgatory_halt
-
 	.section .note.GNU-stack, "", %progbits

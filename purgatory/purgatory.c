@@ -55,6 +55,16 @@ static void report_mismatch(const struct console *con,
 	console_puts(con, "\nkexec purgatory: not booting a corrupted kernel; halted.\n");
 }
 
+/* Stops this CPU for good: no exception, no jump.  With interrupts masked
+ * WFI still wakes on a pending interrupt, hence the loop: this CPU must
+ * never run the unverified kernel.  WFI is the same instruction name in
+ * A32 and A64. */
+static __attribute__((noreturn)) void purgatory_halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi" ::: "memory");
+}
+
 void purgatory_main(void)
 {
 	const struct purgatory_params *params = &purgatory_params;

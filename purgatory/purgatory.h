@@ -14,7 +14,4 @@ void purgatory_main(void);
 /* Architecture code: what computes the hashes, for the verbose report. */
 const char *purgatory_hash_engine(void);
 
-/* Entry code: stop this CPU for good (no exception, no jump). */
-void purgatory_halt(void) __attribute__((noreturn));
-
 #endif
