@@ -15,6 +15,7 @@
 #include "atags.h"
 #include "byteorder.h"
 #include "check.h"
+#include "check_plan.h"
 #include "iomem.h"
 #include "loader.h"
 #include "params.h"
@@ -99,16 +100,6 @@ static void *make_dtb(const uint64_t *banks, size_t nbanks)
 		exit(1);
 	}
 	return fdt;
-}
-
-static const struct plan_segment *find_segment(const struct plan *plan, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < plan->nr_segments; i++)
-		if (strcmp(plan->segments[i].name, name) == 0)
-			return &plan->segments[i];
-	return NULL;
 }
 
 /* One planning run and all it is made of: the system it plans for, the

@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "byteorder.h"
 #include "check.h"
+#include "check_plan.h"
 #include "iomem.h"
 #include "loader.h"
 #include "params.h"
@@ -80,16 +81,6 @@ static void system_from_iomem(const char *name, struct system_desc *sys, uint64_
 static void system_for_crash(const char *name, struct system_desc *sys)
 {
 	system_described(name, sys, 4096, true);
-}
-
-static const struct plan_segment *find_segment(const struct plan *plan, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < plan->nr_segments; i++)
-		if (strcmp(plan->segments[i].name, name) == 0)
-			return &plan->segments[i];
-	return NULL;
 }
 
 static uint64_t read_cells(const void *prop, int len)
