@@ -124,12 +124,13 @@ e2e_is_arm_zimage() {
 e2e_mode_ere='CPU: All CPU\(s\) started (at EL[0-9]|in [A-Z]+ mode)'
 e2e_mode_of() { grep -o -E 'EL[0-9]|HYP|SVC' <<<"${1#*mode[12] }" | head -n 1 || true; }
 
-# e2e_write_init2 FILE: the second initramfs's /init: report and power off.
-e2e_write_init2() {
-	{
-		echo '#!/bin/sh'
-		echo "MODE_ERE='$e2e_mode_ere'"
-		cat <<'EOF'
+# e2e_init2_head: the start every second kernel's /init shares (kexec'd or
+# capture kernel): busybox applets, the pseudo file systems, and its command
+# line and entry mode reported.
+e2e_init2_head() {
+	echo '#!/bin/sh'
+	echo "MODE_ERE='$e2e_mode_ere'"
+	cat <<'EOF'
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -138,6 +139,14 @@ mount -t devtmpfs devtmpfs /dev
 echo "E2E2: init2 start"
 echo "E2E2: cmdline2 $(cat /proc/cmdline)"
 echo "E2E2: mode2 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
+EOF
+}
+
+# e2e_write_init2 FILE: the second initramfs's /init: report and power off.
+e2e_write_init2() {
+	{
+		e2e_init2_head
+		cat <<'EOF'
 echo "E2E2: init2 done, powering off"
 poweroff -f
 EOF
@@ -489,17 +498,8 @@ e2e_build_guest() {
 # with /vmcore-check, reports oopses, powers off.
 e2e_kdump_write_init2() {
 	{
-		echo '#!/bin/sh'
-		echo "MODE_ERE='$e2e_mode_ere'"
+		e2e_init2_head
 		cat <<'EOF'
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-echo "E2E2: init2 start"
-echo "E2E2: cmdline2 $(cat /proc/cmdline)"
-echo "E2E2: mode2 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
 echo "E2E2: uname2 $(uname -r)"
 echo "E2E: BEGIN iomem2"
 cat /proc/iomem
