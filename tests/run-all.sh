@@ -44,6 +44,20 @@ step() {
 	return 1
 }
 
+# harness NAME LOG COMMAND...: runs an end-to-end harness, its output shown
+# and kept in LOG; counts its ok / not ok lines, and one failure more when it
+# exited non-zero without reporting a failed assertion.
+harness() {
+	local name=$1 log=$2 status
+	shift 2
+	"$@" 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	count_lines "$name" "$log"
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
+		fail "$name: harness exited $status"
+	fi
+}
+
 unit_suite() {
 	# unit_suite LABEL BUILD_DIR CONFIGURE_ARGS...: builds and runs the unit
 	# tests, counting each assertion; a test program that died without
@@ -170,14 +184,9 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			for scenario in boot mismatch; do
 				name="e2e arm64 $mode $scenario"
 				echo "== end to end: arm64 at $mode under QEMU, scenario $scenario"
-				"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
-					--scenario "$scenario" --out "$work/e2e-arm64-$mode-$scenario" \
-					2>&1 | tee "$work/e2e-arm64-$mode-$scenario.log"
-				status=${PIPESTATUS[0]}
-				count_lines "$name" "$work/e2e-arm64-$mode-$scenario.log"
-				if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-$mode-$scenario.log"; then
-					fail "$name: harness exited $status"
-				fi
+				harness "$name" "$work/e2e-arm64-$mode-$scenario.log" \
+					"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
+					--scenario "$scenario" --out "$work/e2e-arm64-$mode-$scenario"
 			done
 		done
 		# kdump: kexec -p, a sysrq panic, /proc/vmcore checked in the
@@ -185,13 +194,9 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		for mode in el2 el1; do
 			name="e2e arm64 kdump $mode"
 			echo "== end to end: arm64 kdump at $mode under QEMU"
-			"$top/tests/e2e/arm64-kdump.sh" --kexec "$kexec_arm64" --mode "$mode" \
-				--out "$work/e2e-arm64-kdump-$mode" 2>&1 | tee "$work/e2e-arm64-kdump-$mode.log"
-			status=${PIPESTATUS[0]}
-			count_lines "$name" "$work/e2e-arm64-kdump-$mode.log"
-			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-kdump-$mode.log"; then
-				fail "$name: harness exited $status"
-			fi
+			harness "$name" "$work/e2e-arm64-kdump-$mode.log" \
+				"$top/tests/e2e/arm64-kdump.sh" --kexec "$kexec_arm64" --mode "$mode" \
+				--out "$work/e2e-arm64-kdump-$mode"
 		done
 		# Every kernel format, unpacked in memory by the loader: the boot
 		# scenario at EL2 with each (about 12 s each), and the chain the
@@ -203,14 +208,9 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 				fname=$(basename "$kfile")
 				name="e2e arm64 el2 $fname"
 				echo "== end to end: arm64 at el2, kexec of $fname ($chain)"
-				"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode el2 \
-					--kernel-file "$kfile" --kexec-debug --out "$work/e2e-arm64-format-$fname" \
-					2>&1 | tee "$work/e2e-arm64-format-$fname.log"
-				status=${PIPESTATUS[0]}
-				count_lines "$name" "$work/e2e-arm64-format-$fname.log"
-				if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm64-format-$fname.log"; then
-					fail "$name: harness exited $status"
-				fi
+				harness "$name" "$work/e2e-arm64-format-$fname.log" \
+					"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode el2 \
+					--kernel-file "$kfile" --kexec-debug --out "$work/e2e-arm64-format-$fname"
 				if grep -aqF "kernel file: $chain, " "$work/e2e-arm64-format-$fname/serial.log"; then
 					pass "$name: the loader reported \"$chain\""
 				else
@@ -232,27 +232,19 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			id=$flavour-$mode-$format-$scenario
 			name="e2e arm $flavour $mode $format $scenario"
 			echo "== end to end: arm $flavour in $mode under QEMU, $format, scenario $scenario"
-			"$top/tests/e2e/arm-kexec.sh" --kexec "$kexec_armhf" --flavour "$flavour" \
+			harness "$name" "$work/e2e-arm-$id.log" \
+				"$top/tests/e2e/arm-kexec.sh" --kexec "$kexec_armhf" --flavour "$flavour" \
 				--mode "$mode" --kernel-format "$format" --scenario "$scenario" \
-				--timeout 120 --out "$work/e2e-arm-$id" 2>&1 | tee "$work/e2e-arm-$id.log"
-			status=${PIPESTATUS[0]}
-			count_lines "$name" "$work/e2e-arm-$id.log"
-			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm-$id.log"; then
-				fail "$name: harness exited $status"
-			fi
+				--timeout 120 --out "$work/e2e-arm-$id"
 		done
 		# kdump: kexec -p of the armmp-lpae zImage, a sysrq panic,
 		# /proc/vmcore checked in the capture kernel (about 30 s each).
 		for mode in hyp svc; do
 			name="e2e arm kdump $mode"
 			echo "== end to end: arm kdump in $mode under QEMU"
-			"$top/tests/e2e/arm-kdump.sh" --kexec "$kexec_armhf" --mode "$mode" \
-				--timeout 180 --out "$work/e2e-arm-kdump-$mode" 2>&1 | tee "$work/e2e-arm-kdump-$mode.log"
-			status=${PIPESTATUS[0]}
-			count_lines "$name" "$work/e2e-arm-kdump-$mode.log"
-			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-arm-kdump-$mode.log"; then
-				fail "$name: harness exited $status"
-			fi
+			harness "$name" "$work/e2e-arm-kdump-$mode.log" \
+				"$top/tests/e2e/arm-kdump.sh" --kexec "$kexec_armhf" --mode "$mode" \
+				--timeout 180 --out "$work/e2e-arm-kdump-$mode"
 		done
 	fi
 	# The purgatory's hash engines, each asserted from what the purgatory
@@ -270,14 +262,9 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			name="e2e $harness $mode ${extra:+$extra }${env:+$env }engine"
 			echo "== end to end: purgatory engine, $harness $mode $extra $env"
 			# shellcheck disable=SC2086
-			"$top/tests/e2e/$harness.sh" --kexec "$kbin" --mode "$mode" $extra \
-				${env:+--kexec-env "$env"} --kexec-debug --out "$work/e2e-engine-$id" \
-				2>&1 | tee "$work/e2e-engine-$id.log"
-			status=${PIPESTATUS[0]}
-			count_lines "$name" "$work/e2e-engine-$id.log"
-			if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$work/e2e-engine-$id.log"; then
-				fail "$name: harness exited $status"
-			fi
+			harness "$name" "$work/e2e-engine-$id.log" \
+				"$top/tests/e2e/$harness.sh" --kexec "$kbin" --mode "$mode" $extra \
+				${env:+--kexec-env "$env"} --kexec-debug --out "$work/e2e-engine-$id"
 			if grep -aqF "segments verified ($engine)" "$work/e2e-engine-$id/serial.log"; then
 				pass "$name: the purgatory hashed with \"$engine\""
 			else
