@@ -6,16 +6,22 @@
 # multiarch -dev packages refuse to co-install when host and foreign
 # versions differ.
 #
-# usage: tests/build-static-kexec.sh [--arch arm64|armhf] [BUILD_DIR]
-#        (prints the binary's path; BUILD_DIR defaults to build-ARCH)
+# usage: tests/build-static-kexec.sh [--arch arm64|armhf] [--test-hooks] [BUILD_DIR]
+#        (prints the binary's path; BUILD_DIR defaults to build-ARCH;
+#        --test-hooks builds with --enable-test-hooks, which the end-to-end
+#        mismatch scenarios need for KEXEC_TEST_CORRUPT_DIGEST)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=arm64
-if [ "${1:-}" = --arch ]; then
-	arch=${2:-}
-	shift 2 || true
-fi
+test_hooks=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--arch) arch=${2:-}; shift 2 || true ;;
+	--test-hooks) test_hooks=(--enable-test-hooks); shift ;;
+	*) break ;;
+	esac
+done
 case $arch in
 arm64) triplet=aarch64-linux-gnu ;;
 armhf) triplet=arm-linux-gnueabihf ;;
@@ -48,10 +54,14 @@ if [ ! -x "$top/configure" ]; then
 fi
 mkdir -p "$build"
 cd "$build"
-if [ ! -f Makefile ]; then
-	"$top/configure" --host=$triplet --enable-static-binary \
+# Configured again when the options differ from the last run's.
+configure_args="--host=$triplet --enable-static-binary ${test_hooks[*]}"
+if [ ! -f Makefile ] || [ "$(cat .configure-args 2>/dev/null)" != "$configure_args" ]; then
+	# shellcheck disable=SC2086
+	"$top/configure" $configure_args \
 		CPPFLAGS="-I$sysroot/usr/include" \
 		LDFLAGS="-L$sysroot/usr/lib/$triplet" >&2
+	echo "$configure_args" >.configure-args
 fi
 make -j"$(nproc)" kexec/kexec >&2
 echo "$build/kexec/kexec"

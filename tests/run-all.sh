@@ -97,6 +97,19 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 	unit_suite sanitizers "$work/sanitizers" --enable-sanitizers
 
+	# Every parser and planner under libFuzzer with ASan+UBSan: first the
+	# seeds and the minimized reproducer of each defect found so far, then
+	# a short fuzzing run per harness (KEXEC_FUZZ_SECONDS, default 30).
+	echo "== fuzz harnesses (libFuzzer, ASan+UBSan)"
+	fuzz_dir="$work/fuzz"
+	for fuzz_step in build replay run; do
+		fuzz_args=()
+		[ "$fuzz_step" = run ] && fuzz_args=("${KEXEC_FUZZ_SECONDS:-30}")
+		bash "$top/tests/fuzz/fuzz.sh" "$fuzz_step" "$fuzz_dir" "${fuzz_args[@]}" \
+			>"$work/fuzz-$fuzz_step.log" 2>&1
+		cat "$work/fuzz-$fuzz_step.log"
+		count_lines "fuzz" "$work/fuzz-$fuzz_step.log"
+	done
 	echo "== make distcheck"
 	if step "make distcheck" "$work/distcheck.log" make -C "$work/native" distcheck; then
 		pass "make distcheck"
@@ -105,7 +118,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	echo "== static arm64 cross build"
 	kexec_arm64=""
 	if kexec_arm64=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
-			"$top/tests/build-static-kexec.sh" "$work/arm64" 2>"$work/arm64-build.log"); then
+			"$top/tests/build-static-kexec.sh" --test-hooks "$work/arm64" 2>"$work/arm64-build.log"); then
 		if file "$kexec_arm64" 2>/dev/null | grep -q 'statically linked' ||
 		   ! readelf -l "$kexec_arm64" 2>/dev/null | grep -q INTERP; then
 			pass "arm64 cross build is static (-Wall -Wextra -Werror)"
@@ -166,7 +179,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	echo "== static armhf cross build"
 	kexec_armhf=""
 	if kexec_armhf=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
-			"$top/tests/build-static-kexec.sh" --arch armhf "$work/armhf-static" \
+			"$top/tests/build-static-kexec.sh" --arch armhf --test-hooks "$work/armhf-static" \
 			2>"$work/armhf-static-build.log"); then
 		if ! readelf -l "$kexec_armhf" 2>/dev/null | grep -q INTERP; then
 			pass "armhf cross build is static (-Wall -Wextra -Werror)"

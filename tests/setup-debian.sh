@@ -11,6 +11,7 @@ packages=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm qemu-user cpio gzip xz-utils u-boot-tools
+	clang libclang-rt-14-dev
 )
 
 missing=()
