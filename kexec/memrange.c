@@ -8,11 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An insertion that would move more ranges than this defers instead: the
+ * set stays sorted at once for the small sets of real machines, and n
+ * insertions cost O(n log n) in the worst case. */
+#define EAGER_MOVE_MAX 64
+
 void mem_ranges_init(struct mem_ranges *set)
 {
 	set->r = NULL;
 	set->n = 0;
 	set->cap = 0;
+	set->sorted = 0;
 }
 
 void mem_ranges_free(struct mem_ranges *set)
@@ -59,6 +65,40 @@ static size_t first_reaching(const struct mem_ranges *set, uint64_t addr)
 	return lo;
 }
 
+static int by_start(const void *a, const void *b)
+{
+	const struct mem_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void mem_ranges_normalize(struct mem_ranges *set)
+{
+	size_t i, out = 0;
+
+	if (set->sorted >= set->n)
+		return;
+	qsort(set->r, set->n, sizeof(set->r[0]), by_start);
+	for (i = 0; i < set->n; i++) {
+		if (out && set->r[i].start <= set->r[out - 1].end) {
+			if (set->r[i].end > set->r[out - 1].end)
+				set->r[out - 1].end = set->r[i].end;
+			continue;
+		}
+		set->r[out++] = set->r[i];
+	}
+	set->n = out;
+	set->sorted = out;
+}
+
+/* Queries take const sets, as they do not change what the set holds; the
+ * order of its array is not part of that. */
+static const struct mem_ranges *normalized(const struct mem_ranges *set)
+{
+	mem_ranges_normalize((struct mem_ranges *)set);
+	return set;
+}
+
 int mem_ranges_add(struct mem_ranges *set, uint64_t start, uint64_t end)
 {
 	size_t i, j;
@@ -66,7 +106,23 @@ int mem_ranges_add(struct mem_ranges *set, uint64_t start, uint64_t end)
 
 	if (start >= end)
 		return -EINVAL;
+	if (set->sorted < set->n) {
+		/* Already deferred: append, sort later. */
+		ret = reserve(set, set->n + 1);
+		if (ret)
+			return ret;
+		set->r[set->n++] = (struct mem_range){ start, end };
+		return 0;
+	}
 	i = first_reaching(set, start);
+	if (set->n - i > EAGER_MOVE_MAX) {
+		ret = reserve(set, set->n + 1);
+		if (ret)
+			return ret;
+		set->sorted = set->n;
+		set->r[set->n++] = (struct mem_range){ start, end };
+		return 0;
+	}
 	for (j = i; j < set->n && set->r[j].start <= end; j++)
 		;
 	if (i == j) {
@@ -77,6 +133,7 @@ int mem_ranges_add(struct mem_ranges *set, uint64_t start, uint64_t end)
 		set->r[i].start = start;
 		set->r[i].end = end;
 		set->n++;
+		set->sorted = set->n;
 		return 0;
 	}
 	/* [i, j) all overlap or touch the new range: fold them into r[i]. */
@@ -88,6 +145,7 @@ int mem_ranges_add(struct mem_ranges *set, uint64_t start, uint64_t end)
 	set->r[i].end = end;
 	memmove(&set->r[i + 1], &set->r[j], (set->n - j) * sizeof(set->r[0]));
 	set->n -= j - i - 1;
+	set->sorted = set->n;
 	return 0;
 }
 
@@ -102,6 +160,7 @@ int mem_ranges_subtract(struct mem_ranges *set, uint64_t start, uint64_t end)
 		return -EINVAL;
 	if (start == end)
 		return 0;
+	mem_ranges_normalize(set);
 	/* Splitting needs one more slot; take it before changing anything so
 	 * a failure leaves the set as it was. */
 	ret = reserve(set, set->n + 1);
@@ -114,6 +173,7 @@ int mem_ranges_subtract(struct mem_ranges *set, uint64_t start, uint64_t end)
 		if (r->start < start && r->end > end) {
 			memmove(r + 1, r, (set->n - i) * sizeof(*r));
 			set->n++;
+			set->sorted = set->n;
 			r[0].end = start;
 			r[1].start = end;
 			return 0;
@@ -127,6 +187,7 @@ int mem_ranges_subtract(struct mem_ranges *set, uint64_t start, uint64_t end)
 		} else {
 			memmove(r, r + 1, (set->n - i - 1) * sizeof(*r));
 			set->n--;
+			set->sorted = set->n;
 		}
 	}
 	return 0;
@@ -139,8 +200,10 @@ int mem_ranges_subtract_all(struct mem_ranges *set, const struct mem_ranges *hol
 
 	if (set == holes) {
 		set->n = 0;
+		set->sorted = 0;
 		return 0;
 	}
+	holes = normalized(holes);
 	for (i = 0; i < holes->n; i++) {
 		ret = mem_ranges_subtract(set, holes->r[i].start, holes->r[i].end);
 		if (ret)
@@ -161,6 +224,8 @@ int mem_ranges_copy(struct mem_ranges *dst, const struct mem_ranges *src)
 	if (src->n)
 		memcpy(dst->r, src->r, src->n * sizeof(src->r[0]));
 	dst->n = src->n;
+	dst->sorted = src->sorted;
+	mem_ranges_normalize(dst);
 	return 0;
 }
 
@@ -172,6 +237,7 @@ bool mem_ranges_contains(const struct mem_ranges *set, uint64_t start, uint64_t 
 
 	if (start >= end)
 		return false;
+	set = normalized(set);
 	i = first_reaching(set, start + 1);
 	return i < set->n && set->r[i].start <= start && end <= set->r[i].end;
 }
@@ -201,6 +267,7 @@ int mem_ranges_find_lowest(const struct mem_ranges *set, uint64_t size,
 
 	if (!search_args_ok(size, &align))
 		return -EINVAL;
+	set = normalized(set);
 	for (i = 0; i < set->n; i++) {
 		uint64_t lo, limit, a;
 
@@ -225,6 +292,7 @@ int mem_ranges_find_highest(const struct mem_ranges *set, uint64_t size,
 
 	if (!search_args_ok(size, &align))
 		return -EINVAL;
+	set = normalized(set);
 	for (i = set->n; i-- > 0;) {
 		uint64_t lo, limit, a;
 
@@ -246,7 +314,20 @@ uint64_t mem_ranges_total(const struct mem_ranges *set)
 	uint64_t total = 0;
 	size_t i;
 
+	set = normalized(set);
 	for (i = 0; i < set->n; i++)
 		total += set->r[i].end - set->r[i].start;
 	return total;
+}
+
+uint64_t mem_ranges_largest(const struct mem_ranges *set)
+{
+	uint64_t largest = 0;
+	size_t i;
+
+	set = normalized(set);
+	for (i = 0; i < set->n; i++)
+		if (set->r[i].end - set->r[i].start > largest)
+			largest = set->r[i].end - set->r[i].start;
+	return largest;
 }
