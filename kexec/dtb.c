@@ -14,20 +14,73 @@
  * beyond the payloads counted exactly. */
 #define CHOSEN_SLACK 1024
 
-int dtb_check(const void *blob, size_t size, const char *what, struct error *err)
+/* The header is checked field by field before libfdt reads anything
+ * through it.  libfdt accepts trees back to version 2, whose node names are
+ * full paths; fdt_check_full (1.6.1) then dereferences NULL on a root name
+ * without a '/'.  fdt_open_into cannot edit such trees either, so they are
+ * refused here with a clear reason. */
+static int check_header(const void *blob, size_t size, const char *what,
+			struct error *err)
 {
-	int ret;
+	uint32_t version, last, total, rsv, off, len;
 
 	if (size < sizeof(struct fdt_header))
 		return error_set(err, -EINVAL, "%s: %zu bytes, too small for a device tree",
 				 what, size);
+	if (fdt_magic(blob) != FDT_MAGIC)
+		return error_set(err, -EINVAL, "%s: not a device tree (magic 0x%08x)", what,
+				 fdt_magic(blob));
+	version = fdt_version(blob);
+	last = fdt_last_comp_version(blob);
+	if (version < 16)
+		return error_set(err, -EINVAL, "%s: device tree version %u is older than 16, "
+				 "which kexec cannot edit", what, version);
+	if (last > 17)
+		return error_set(err, -EINVAL, "%s: device tree needs a reader of version %u; "
+				 "kexec reads version 17", what, last);
+	if (last > version)
+		return error_set(err, -EINVAL, "%s: device tree header is inconsistent: version "
+				 "%u, last compatible version %u", what, version, last);
+	total = fdt_totalsize(blob);
+	if (total > size)
+		return error_set(err, -EINVAL, "%s: truncated: header says %u bytes, "
+				 "only %zu present", what, total, size);
+	if (total > DTB_MAX_SIZE || total < sizeof(struct fdt_header))
+		return error_set(err, -EINVAL, "%s: header says %u bytes; a device tree has "
+				 "%zu to %u", what, total, sizeof(struct fdt_header), DTB_MAX_SIZE);
+	/* The spec's alignments, which also keep libfdt's word reads of the
+	 * structure block aligned; the reservation map needs room for at least
+	 * its terminating entry. */
+	rsv = fdt_off_mem_rsvmap(blob);
+	if (rsv < sizeof(struct fdt_header) || rsv % 8 ||
+	    rsv > total - sizeof(struct fdt_reserve_entry))
+		return error_set(err, -EINVAL, "%s: memory reservation map at offset %u does "
+				 "not fit the %u byte tree", what, rsv, total);
+	off = fdt_off_dt_struct(blob);
+	len = version >= 17 ? fdt_size_dt_struct(blob) : 0;
+	if (off < sizeof(struct fdt_header) || off % 4 || (uint64_t)off + len > total)
+		return error_set(err, -EINVAL, "%s: structure block (offset %u, %u bytes) does "
+				 "not fit the %u byte tree", what, off, len, total);
+	off = fdt_off_dt_strings(blob);
+	len = fdt_size_dt_strings(blob);
+	if (off < sizeof(struct fdt_header) || (uint64_t)off + len > total)
+		return error_set(err, -EINVAL, "%s: strings block (offset %u, %u bytes) does "
+				 "not fit the %u byte tree", what, off, len, total);
+	return 0;
+}
+
+int dtb_check(const void *blob, size_t size, const char *what, struct error *err)
+{
+	int ret;
+
+	ret = check_header(blob, size, what, err);
+	if (ret)
+		return ret;
+	/* Also refuses a blob that is not 8-byte aligned in memory. */
 	ret = fdt_check_header(blob);
 	if (ret)
 		return error_set(err, -EINVAL, "%s: not a device tree: %s", what,
 				 fdt_strerror(ret));
-	if (fdt_totalsize(blob) > size)
-		return error_set(err, -EINVAL, "%s: truncated: header says %u bytes, "
-				 "only %zu present", what, fdt_totalsize(blob), size);
 	/* fdt_check_full (libfdt >= 1.4.7) walks the whole structure block, so
 	 * later libfdt calls cannot trip over a corrupt tag or name. */
 	ret = fdt_check_full(blob, size);
@@ -49,7 +102,7 @@ static bool read_cells(const fdt32_t *p, int cells, uint64_t *val)
 	for (i = 0; i < cells; i++) {
 		if (v >> 32)
 			return false;
-		v = v << 32 | fdt32_to_cpu(p[i]);
+		v = v << 32 | fdt32_ld(&p[i]);
 	}
 	*val = v;
 	return true;
@@ -92,7 +145,9 @@ static bool node_enabled(const void *blob, int node)
 	       prop_is_string(blob, node, "status", "ok");
 }
 
-/* #address-cells and #size-cells that `bus` gives its children's reg. */
+/* #address-cells and #size-cells that `bus` gives its children's reg.
+ * libfdt 1.6.1 caps both at FDT_MAX_NCELLS; the check is repeated so that
+ * the reg arithmetic below stays small whatever libfdt we link. */
 static int bus_cells(const void *blob, int bus, int *ac, int *sc)
 {
 	*ac = fdt_address_cells(blob, bus);
@@ -101,6 +156,8 @@ static int bus_cells(const void *blob, int bus, int *ac, int *sc)
 	*sc = fdt_size_cells(blob, bus);
 	if (*sc < 0)
 		return *sc;
+	if (*ac > FDT_MAX_NCELLS || *sc > FDT_MAX_NCELLS)
+		return -FDT_ERR_BADNCELLS;
 	return 0;
 }
 
@@ -143,6 +200,12 @@ static int add_reg(const void *blob, int node, int ac, int sc,
 
 /* ---- dtb_update_chosen ------------------------------------------------- */
 
+/* The /chosen properties an update writes or removes. */
+static const char *const owned_props[] = {
+	"bootargs", "linux,initrd-start", "linux,initrd-end", "rng-seed", "kaslr-seed",
+	"linux,elfcorehdr", "linux,usable-memory-range",
+};
+
 static int chosen_offset(void *fdt)
 {
 	int node = fdt_path_offset(fdt, "/chosen");
@@ -150,6 +213,38 @@ static int chosen_offset(void *fdt)
 	if (node == -FDT_ERR_NOTFOUND)
 		node = fdt_add_subnode(fdt, 0, "chosen");
 	return node;
+}
+
+/* libfdt does not check that a node's property names are unique, and edits
+ * only the first of a repeated name: a second copy of, say,
+ * linux,elfcorehdr would survive the update for the kernel to find.  Every
+ * copy after the first of a property the update owns is turned into NOP
+ * tags in place, in one pass (deleting each would move the rest of the
+ * tree once per copy). */
+static int nop_repeated_props(void *fdt, int chosen)
+{
+	unsigned int seen = 0;
+	int off, next, end, len;
+	const char *name;
+	size_t i;
+
+	for (off = fdt_first_property_offset(fdt, chosen); off >= 0; off = next) {
+		next = fdt_next_property_offset(fdt, off);
+		if (!fdt_getprop_by_offset(fdt, off, &name, &len))
+			return len;
+		for (i = 0; i < sizeof(owned_props) / sizeof(owned_props[0]); i++)
+			if (!strcmp(name, owned_props[i]))
+				break;
+		if (i == sizeof(owned_props) / sizeof(owned_props[0]))
+			continue;
+		if (seen & 1u << i) {
+			fdt_next_tag(fdt, off, &end);
+			for (; off < end; off += FDT_TAGSIZE)
+				fdt32_st(fdt_offset_ptr_w(fdt, off, FDT_TAGSIZE), FDT_NOP);
+		}
+		seen |= 1u << i;
+	}
+	return off == -FDT_ERR_NOTFOUND ? 0 : off;
 }
 
 static int delprop_if_present(void *fdt, int node, const char *name)
@@ -173,7 +268,8 @@ static int set_initrd_prop(void *fdt, int chosen, const char *name, uint64_t val
 }
 
 /* <address size> pairs in the root's #address-cells and #size-cells, as
- * the kernel reads linux,elfcorehdr and linux,usable-memory-range. */
+ * the kernel reads linux,elfcorehdr and linux,usable-memory-range.  A range
+ * the cells cannot hold gives -FDT_ERR_BADVALUE. */
 static int set_reg_prop(void *fdt, int node, const char *name,
 			const struct mem_range *ranges, size_t n)
 {
@@ -185,12 +281,14 @@ static int set_reg_prop(void *fdt, int node, const char *name,
 		return -FDT_ERR_BADNCELLS;
 	ret = fdt_setprop(fdt, node, name, NULL, 0);
 	for (i = 0; ret == 0 && i < n; i++) {
-		uint64_t size = ranges[i].end - ranges[i].start;
+		uint64_t start = ranges[i].start, size = ranges[i].end - start;
 
-		if ((ac == 1 && ranges[i].end - 1 > UINT32_MAX) || (sc == 1 && size > UINT32_MAX))
+		if (ranges[i].end < start ||
+		    (ac == 1 && (start > UINT32_MAX || size > (1ull << 32) - start)) ||
+		    (sc == 1 && size > UINT32_MAX))
 			return -FDT_ERR_BADVALUE;
-		ret = ac == 2 ? fdt_appendprop_u64(fdt, node, name, ranges[i].start)
-			      : fdt_appendprop_u32(fdt, node, name, (uint32_t)ranges[i].start);
+		ret = ac == 2 ? fdt_appendprop_u64(fdt, node, name, start)
+			      : fdt_appendprop_u32(fdt, node, name, (uint32_t)start);
 		if (ret == 0)
 			ret = sc == 2 ? fdt_appendprop_u64(fdt, node, name, size)
 				      : fdt_appendprop_u32(fdt, node, name, (uint32_t)size);
@@ -210,6 +308,9 @@ static int apply_chosen(void *fdt, const struct chosen_update *u, const char **s
 		return chosen;
 	/* Edits below only touch /chosen's own properties, which never moves
 	 * the node itself, so the offset stays valid. */
+	ret = nop_repeated_props(fdt, chosen);
+	if (ret)
+		return ret;
 	if (u->bootargs) {
 		*step = "bootargs";
 		ret = fdt_setprop_string(fdt, chosen, "bootargs", u->bootargs);
@@ -251,7 +352,9 @@ static int apply_chosen(void *fdt, const struct chosen_update *u, const char **s
 	if (u->crash) {
 		struct mem_range hdr = { u->elfcorehdr_addr, u->elfcorehdr_addr + u->elfcorehdr_size };
 
-		ret = set_reg_prop(fdt, chosen, *step, &hdr, 1);
+		/* A header wrapping past 2^64 is refused, not written. */
+		ret = hdr.end < hdr.start ? -FDT_ERR_BADVALUE
+					  : set_reg_prop(fdt, chosen, *step, &hdr, 1);
 	} else {
 		ret = delprop_if_present(fdt, chosen, *step);
 	}
@@ -264,6 +367,17 @@ static int apply_chosen(void *fdt, const struct chosen_update *u, const char **s
 		return ret;
 	*step = "packing";
 	return fdt_pack(fdt);
+}
+
+static int update_error(struct error *err, int ret, const char *step)
+{
+	if (ret == -FDT_ERR_NOSPACE)
+		return error_set(err, -E2BIG, DT ": %s: the edited tree would be larger than "
+				 "the %u byte limit", step, DTB_MAX_SIZE);
+	if (ret == -FDT_ERR_BADVALUE || ret == -FDT_ERR_BADNCELLS)
+		return error_set(err, -EINVAL, DT ": %s: the value does not fit the root's "
+				 "#address-cells and #size-cells (1 or 2 each)", step);
+	return error_set(err, -EINVAL, DT ": %s: %s", step, fdt_strerror(ret));
 }
 
 /* libfdt trusts the header's totalsize here: the caller is expected to
@@ -279,13 +393,16 @@ int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 
 	*out = NULL;
 	*out_size = 0;
-	ret = fdt_check_header(blob);
+	ret = check_header(blob, fdt_totalsize(blob), DT, err);
 	if (ret)
-		return error_set(err, -EINVAL, DT ": %s", fdt_strerror(ret));
-	if (bootargs_len > DTB_MAX_SIZE || update->rng_seed_size > DTB_MAX_SIZE)
-		return error_set(err, -E2BIG, DT ": bootargs or rng-seed larger than "
-				 "the %u byte limit", DTB_MAX_SIZE);
-	room = fdt_totalsize(blob) + bootargs_len + update->rng_seed_size + CHOSEN_SLACK;
+		return ret;
+	if (bootargs_len > DTB_MAX_SIZE || update->rng_seed_size > DTB_MAX_SIZE ||
+	    update->nr_usable_ranges > DTB_MAX_SIZE / sizeof(struct mem_range))
+		return error_set(err, -E2BIG, DT ": bootargs, rng-seed or usable memory "
+				 "larger than the %u byte limit", DTB_MAX_SIZE);
+	/* Each range takes at most 16 bytes, as does the ELF core header's. */
+	room = fdt_totalsize(blob) + bootargs_len + update->rng_seed_size +
+	       (update->nr_usable_ranges + 1) * sizeof(struct mem_range) + CHOSEN_SLACK;
 	/* The slack is generous, but a tree whose strings block repeats
 	 * nothing we add could still run short: grow and start over. */
 	for (;;) {
@@ -313,8 +430,7 @@ int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 	}
 	if (ret) {
 		free(buf);
-		return error_set(err, ret == -FDT_ERR_NOSPACE ? -E2BIG : -EINVAL,
-				 DT ": %s: %s", step, fdt_strerror(ret));
+		return update_error(err, ret, step);
 	}
 	if (fdt_totalsize(buf) > DTB_MAX_SIZE) {
 		ret = error_set(err, -E2BIG, DT ": %u bytes after the /chosen update, "
@@ -352,6 +468,8 @@ static int reserved_memory(const void *blob, struct mem_ranges *reserved,
 	unsigned int found = 0;
 
 	n = fdt_num_mem_rsv(blob);
+	if (n < 0)
+		return error_set(err, -EINVAL, DT ": /memreserve/: %s", fdt_strerror(n));
 	for (i = 0; i < n; i++) {
 		uint64_t addr, size, end;
 
@@ -377,7 +495,8 @@ static int reserved_memory(const void *blob, struct mem_ranges *reserved,
 		return 0;
 	ret = bus_cells(blob, node, &ac, &sc);
 	if (ret)
-		return error_set(err, -EINVAL, DT ": /reserved-memory: %s", fdt_strerror(ret));
+		return error_set(err, -EINVAL, DT ": /reserved-memory: #address-cells or "
+				 "#size-cells: %s", fdt_strerror(ret));
 	fdt_for_each_subnode(child, blob, node) {
 		if (!node_enabled(blob, child))
 			continue;
@@ -388,15 +507,15 @@ static int reserved_memory(const void *blob, struct mem_ranges *reserved,
 	return 0;
 }
 
-int dtb_memory(const void *blob, struct mem_ranges *ram,
-	       struct mem_ranges *reserved, struct error *err)
+static int memory_nodes(const void *blob, struct mem_ranges *ram, struct error *err)
 {
 	int node, ac, sc, ret;
 	unsigned int found = 0;
 
 	ret = bus_cells(blob, 0, &ac, &sc);
 	if (ret)
-		return error_set(err, -EINVAL, DT ": root: %s", fdt_strerror(ret));
+		return error_set(err, -EINVAL, DT ": root: #address-cells or #size-cells: %s",
+				 fdt_strerror(ret));
 	fdt_for_each_subnode(node, blob, 0) {
 		if (!is_memory_node(blob, node) || !node_enabled(blob, node))
 			continue;
@@ -407,21 +526,35 @@ int dtb_memory(const void *blob, struct mem_ranges *ram,
 	if (!found)
 		return error_set(err, -ENOENT, DT ": no memory node with a reg (UEFI "
 				 "firmware describes RAM in its memory map instead)");
-	return reserved_memory(blob, reserved, err);
+	return 0;
+}
+
+/* One pass over the tree, each range added once: the sets sort and merge
+ * what arrives out of order when normalized, so even a reg listing a
+ * quarter of a million ranges backwards costs O(n log n). */
+int dtb_memory(const void *blob, struct mem_ranges *ram,
+	       struct mem_ranges *reserved, struct error *err)
+{
+	int ret;
+
+	ret = memory_nodes(blob, ram, err);
+	if (ret == 0)
+		ret = reserved_memory(blob, reserved, err);
+	mem_ranges_normalize(ram);
+	mem_ranges_normalize(reserved);
+	return ret;
 }
 
 /* ---- dtb_stdout_uart --------------------------------------------------- */
 
-/* Maps `addr`, an address in `bus`'s child address space, one level up
- * through the bus's ranges.  Returns 0, or -ENOENT when the bus does not map it. */
-static int translate_up(const void *blob, int bus, uint64_t *addr)
+/* Maps `addr`, an address in `bus`'s child address space, into the
+ * address space of `parent` through the bus's ranges.  Returns 0, or
+ * -ENOENT when the bus does not map it. */
+static int translate_up(const void *blob, int bus, int parent, uint64_t *addr)
 {
-	int parent, child_ac, child_sc, parent_ac, parent_sc, len, stride, i;
+	int child_ac, child_sc, parent_ac, parent_sc, len, stride, i;
 	const fdt32_t *ranges;
 
-	parent = fdt_parent_offset(blob, bus);
-	if (parent < 0)
-		return -ENOENT;
 	ranges = fdt_getprop(blob, bus, "ranges", &len);
 	/* The spec: no ranges means the bus is not mapped into its parent's
 	 * address space, so there is no CPU address to poke. */
@@ -443,6 +576,9 @@ static int translate_up(const void *blob, int bus, uint64_t *addr)
 		    !read_cells(ranges + child_ac + parent_ac, child_sc, &size))
 			continue;
 		if (*addr >= child && *addr - child < size) {
+			/* A window mapped past 2^64 is a broken tree. */
+			if (*addr - child > UINT64_MAX - cpu)
+				return -ENOENT;
 			*addr = cpu + (*addr - child);
 			return 0;
 		}
@@ -450,24 +586,46 @@ static int translate_up(const void *blob, int bus, uint64_t *addr)
 	return -ENOENT;
 }
 
+/* Buses nest a few levels deep in real trees; a console deeper than this
+ * is not one we guess at. */
+#define MAX_BUS_DEPTH 64
+
+/* Fills anc[0..depth-1] with the offsets of node's ancestors, root first,
+ * in one walk from the root (fdt_parent_offset walks from the root on
+ * every call, so climbing a deep tree with it is quadratic).  Returns
+ * node's depth, or -ENOENT. */
+static int ancestors(const void *blob, int node, int anc[MAX_BUS_DEPTH])
+{
+	int off = 0, depth = 0;
+
+	anc[0] = 0;
+	while (off < node) {
+		off = fdt_next_node(blob, off, &depth);
+		if (off < 0 || depth <= 0)
+			return -ENOENT;
+		if (depth < MAX_BUS_DEPTH)
+			anc[depth] = off;
+	}
+	return off == node && depth < MAX_BUS_DEPTH ? depth : -ENOENT;
+}
+
 /* The CPU address of `node`'s first reg entry.  Only linear ranges with
  * addresses of at most 64 bits are understood (not PCI's 3-cell
  * addresses, nor dma-ranges). */
 static int node_address(const void *blob, int node, uint64_t *addr)
 {
-	int bus, ac, sc, len, ret;
+	int anc[MAX_BUS_DEPTH];
+	int depth, ac, sc, len, ret, i;
 	const fdt32_t *reg;
 
-	bus = fdt_parent_offset(blob, node);
-	if (bus < 0 || bus_cells(blob, bus, &ac, &sc))
+	depth = ancestors(blob, node, anc);
+	if (depth <= 0 || bus_cells(blob, anc[depth - 1], &ac, &sc))
 		return -ENOENT;
 	reg = fdt_getprop(blob, node, "reg", &len);
 	if (!reg || ac == 0 || len < (ac + sc) * 4 || !read_cells(reg, ac, addr))
 		return -ENOENT;
-	for (; bus != 0; bus = fdt_parent_offset(blob, bus)) {
-		if (bus < 0)
-			return -ENOENT;
-		ret = translate_up(blob, bus, addr);
+	for (i = depth - 1; i > 0; i--) {
+		ret = translate_up(blob, anc[i], anc[i - 1], addr);
 		if (ret)
 			return ret;
 	}
@@ -479,14 +637,52 @@ static uint32_t u32_prop(const void *blob, int node, const char *name, uint32_t 
 	int len;
 	const fdt32_t *p = fdt_getprop(blob, node, name, &len);
 
-	return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
+	return p && len == 4 ? fdt32_ld(p) : dflt;
+}
+
+/* The node `path` (len bytes, no NUL needed) names: an absolute path, or
+ * an alias optionally followed by "/subpath".  libfdt resolves an alias
+ * whose value is not absolute as another alias, recursively, so a
+ * self-referring alias overflows its stack: aliases are resolved here, an
+ * alias must hold an absolute path, and libfdt's path lookup only ever
+ * sees paths starting with '/'. */
+static int path_offset(const void *blob, const char *path, size_t len)
+{
+	const char *target;
+	size_t i, j;
+	int aliases, node, tlen;
+
+	if (len == 0)
+		return -ENOENT;
+	if (path[0] == '/') {
+		node = fdt_path_offset_namelen(blob, path, (int)len);
+		return node < 0 ? -ENOENT : node;
+	}
+	for (i = 0; i < len && path[i] != '/'; i++)
+		;
+	aliases = fdt_path_offset(blob, "/aliases");
+	if (aliases < 0)
+		return -ENOENT;
+	target = fdt_getprop_namelen(blob, aliases, path, (int)i, &tlen);
+	if (!target || tlen < 2 || target[0] != '/' || !memchr(target, '\0', (size_t)tlen))
+		return -ENOENT;
+	node = fdt_path_offset(blob, target);
+	while (node >= 0 && i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		for (j = i; j < len && path[j] != '/'; j++)
+			;
+		if (j > i)
+			node = fdt_subnode_offset_namelen(blob, node, path + i, (int)(j - i));
+		i = j;
+	}
+	return node < 0 ? -ENOENT : node;
 }
 
 static int stdout_node(const void *blob)
 {
 	int chosen, len;
 	const char *path;
-	size_t n;
 
 	chosen = fdt_path_offset(blob, "/chosen");
 	if (chosen < 0)
@@ -496,9 +692,7 @@ static int stdout_node(const void *blob)
 		path = fdt_getprop(blob, chosen, "linux,stdout-path", &len);
 	if (!path || len <= 1 || !memchr(path, '\0', (size_t)len))
 		return -ENOENT;
-	n = strcspn(path, ":");
-	/* fdt_path_offset_namelen resolves a leading alias itself. */
-	return fdt_path_offset_namelen(blob, path, (int)n);
+	return path_offset(blob, path, strcspn(path, ":"));
 }
 
 int dtb_stdout_uart(const void *blob, struct uart_info *uart)
