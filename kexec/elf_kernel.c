@@ -70,8 +70,8 @@ static int flatten(const uint8_t *data, const struct segment *segs, size_t n,
 		/* Checked as we go so that end - base cannot overflow size_t
 		 * on a 32-bit host. */
 		if (end - base > limit)
-			return error_set(err, -EFBIG, "segments span more than %zu MiB (the limit for a kernel) from physical 0x%" PRIx64,
-					 limit >> 20, base);
+			return error_set(err, -EFBIG, "segments span more than %zu bytes (the limit) from physical 0x%" PRIx64,
+					 limit, base);
 	}
 	if (end == base)
 		return error_set(err, -EINVAL, "no file data in the loadable segments");

@@ -31,14 +31,29 @@ struct layer {
 	uint8_t *owned;
 	char label[32];                /* the chain's name for this layer */
 	enum file_format payload;      /* non-zero: data is this, no detection */
+	bool exact;                    /* data is exactly the stream inside (a
+					  container said how long it is) */
 };
 
 struct format_row;
+/* What unwrapping may hold at once is `limit` bytes: the layer being
+ * unpacked gets what the buffer it reads from (`held`, the output of layer
+ * `held_layer`) leaves. */
 struct unwrap {
 	const char *path;
 	struct kernel_file *kernel;
 	struct error *err;
+	size_t limit;
+	size_t held;
+	int held_layer;
+	int layer;                     /* the one being unpacked, from 1 */
+	bool exact;                    /* the input is exactly one stream */
 };
+
+static size_t unwrap_room(const struct unwrap *u)
+{
+	return u->limit - u->held;
+}
 
 typedef int (*unwrap_fn)(struct unwrap *u, const struct format_row *row,
 			 const uint8_t *data, size_t size, struct layer *out);
@@ -179,6 +194,41 @@ static void chain_add(char *chain, size_t chain_size, const char *name)
 	snprintf(chain + used, chain_size - used, "%s%s", used ? " -> " : "", name);
 }
 
+/* "64 MiB", "1.5 MiB" (rounded down: these are limits that were passed),
+ * "4 KiB", "7083 bytes". */
+static void size_text(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, len, "%" PRIu64 " MiB", bytes >> 20);
+	else if (bytes >= (1u << 20))
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " MiB", bytes >> 20,
+			 (bytes % (1u << 20)) * 10 >> 20);
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%" PRIu64 " KiB", bytes >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+}
+
+/* A layer that would unpack past the limit (`claimed`: the size it
+ * announced, 0 when its output passed the limit as it came out). */
+static int layer_too_big(struct unwrap *u, const char *name, uint64_t claimed)
+{
+	char room[24], limit[24], held[64] = "", claim[64] = "";
+
+	size_text(room, sizeof(room), unwrap_room(u));
+	size_text(limit, sizeof(limit), u->limit);
+	if (u->held) {
+		char n[24];
+
+		size_text(n, sizeof(n), u->held);
+		snprintf(held, sizeof(held), ", %s of it held by layer %d", n, u->held_layer);
+	}
+	if (claimed)
+		snprintf(claim, sizeof(claim), ": it announces %" PRIu64 " bytes", claimed);
+	return error_set(u->err, -EFBIG, "%s: %s layer %d would unpack to more than %s (the limit here: %s for all layers at once%s)%s",
+			 u->path, name, u->layer, room, limit, held, claim);
+}
+
 static const struct format_row *compression_row(enum compression c)
 {
 	size_t i;
@@ -229,14 +279,19 @@ static int unwrap_compressed(struct unwrap *u, const struct format_row *row,
 		return unsupported_compression(u, "", row->comp);
 	/* A compressed initramfs is a common mix-up: say so before
 	 * decompressing hundreds of MiB of it. */
-	if (decompress(row->comp, data, size, FORMAT_PEEK_SIZE, true, &d, NULL) == 0) {
+	if (decompress(row->comp, data, size,
+		       unwrap_room(u) < FORMAT_PEEK_SIZE ? unwrap_room(u) : FORMAT_PEEK_SIZE,
+		       DECOMPRESS_PEEK, &d, NULL) == 0) {
 		inner = row_detect(d.data, d.size);
 		free(d.data);
 		if (inner && inner->role == ROLE_INITRD)
 			return error_set(u->err, -EINVAL, "%s: this is an initramfs (%s-compressed cpio), not a kernel: pass it with --initrd",
 					 u->path, row->name);
 	}
-	ret = decompress(row->comp, data, size, FORMAT_MAX_UNPACKED, false, &d, u->err);
+	ret = decompress(row->comp, data, size, unwrap_room(u), u->exact ? DECOMPRESS_WHOLE : 0,
+			 &d, u->err);
+	if (ret == -EFBIG)
+		return layer_too_big(u, row->name, d.claimed);
 	if (ret)
 		return error_prefix(u->err, ret, "%s: %s", u->path, row->name);
 	ret = check_trailer(u, row->name, data + d.consumed, size - d.consumed, d.size);
@@ -302,7 +357,11 @@ static int unwrap_zboot(struct unwrap *u, const struct format_row *row,
 				 u->path, type, compression_name(comp));
 	if (!compression_supported(comp))
 		return unsupported_compression(u, "zboot with a ", comp);
-	ret = decompress(comp, data + offset, length, FORMAT_MAX_UNPACKED, false, &d, u->err);
+	snprintf(out->label, sizeof(out->label), "zboot(%s)", compression_name(comp));
+	/* The header gives the payload's length: a size at its end is its own. */
+	ret = decompress(comp, data + offset, length, unwrap_room(u), DECOMPRESS_WHOLE, &d, u->err);
+	if (ret == -EFBIG)
+		return layer_too_big(u, out->label, d.claimed);
 	if (ret)
 		return error_prefix(u->err, ret, "%s: zboot(%s), payload of %u bytes per its header",
 				    u->path, compression_name(comp), length);
@@ -313,7 +372,6 @@ static int unwrap_zboot(struct unwrap *u, const struct format_row *row,
 	}
 	out->data = out->owned = d.data;
 	out->size = d.size;
-	snprintf(out->label, sizeof(out->label), "zboot(%s)", compression_name(comp));
 	return 0;
 }
 
@@ -373,18 +431,21 @@ static int unwrap_uimage(struct unwrap *u, const struct format_row *row,
 	}
 	out->data = img.data;
 	out->size = img.size;
+	out->exact = true;
 	return 0;
 }
 
 static int unwrap_elf(struct unwrap *u, const struct format_row *row,
 		      const uint8_t *data, size_t size, struct layer *out)
 {
+	const struct format_row *inner;
 	struct elf_kernel ek;
 	uint64_t entry_offset;
 	int ret;
 
-	(void)row;
-	ret = elf_kernel_flatten(data, size, FORMAT_MAX_UNPACKED, &ek, u->err);
+	ret = elf_kernel_flatten(data, size, unwrap_room(u), &ek, u->err);
+	if (ret == -EFBIG)
+		return layer_too_big(u, row->name, 0);
 	if (ret)
 		return error_prefix(u->err, ret, "%s: ELF", u->path);
 	out->data = out->owned = ek.data;
@@ -408,6 +469,11 @@ static int unwrap_elf(struct unwrap *u, const struct format_row *row,
 			ret = error_set(u->err, -EINVAL, "%s: ELF: a zImage whose entry point is 0x%" PRIx64 " bytes into it",
 					u->path, entry_offset);
 		out->payload = FORMAT_ARM_ZIMAGE;
+	} else if ((inner = row_detect(ek.data, ek.size)) != NULL) {
+		/* A flat Image has no magic; bytes that have one are something
+		 * else, which would be booted as code. */
+		ret = error_set(u->err, -EINVAL, "%s: ELF: a 32-bit ARM ELF whose loadable data is a %s, not a kernel image",
+				u->path, inner->name);
 	} else {
 		/* A 32-bit vmlinux: the uncompressed Image is entered at its
 		 * start with the MMU off.  Physical addresses in the ELF say
@@ -431,11 +497,11 @@ static int unwrap_elf(struct unwrap *u, const struct format_row *row,
 	return ret;
 }
 
-int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
-			 struct kernel_file *kernel, void **owned,
+int format_unwrap_kernel(const uint8_t *data, size_t size, size_t limit,
+			 const char *path, struct kernel_file *kernel, void **owned,
 			 struct error *err)
 {
-	struct unwrap u = { path, kernel, err };
+	struct unwrap u = { path, kernel, err, limit, 0, 0, 0, false };
 	const uint8_t *cur = data;
 	size_t cur_size = size;
 	uint8_t *cur_owned = NULL;
@@ -471,6 +537,7 @@ int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
 					path, FORMAT_MAX_DEPTH, kernel->chain, row->name);
 			goto fail;
 		}
+		u.layer = depth + 1;
 		ret = row->unwrap(&u, row, cur, cur_size, &next);
 		if (ret)
 			goto fail;
@@ -478,9 +545,12 @@ int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
 		if (next.owned) {
 			free(cur_owned);
 			cur_owned = next.owned;
+			u.held = next.size;
+			u.held_layer = u.layer;
 		}
 		cur = next.data;
 		cur_size = next.size;
+		u.exact = next.exact;
 		if (next.payload) {
 			chain_add(kernel->chain, sizeof(kernel->chain), format_name(next.payload));
 			kernel->format = (int)next.payload;
@@ -537,7 +607,7 @@ int format_check_initrd(const uint8_t *data, size_t size, const char *path,
 		}
 		if (row->role != ROLE_COMPRESSION || !compression_supported(row->comp))
 			break;
-		if (decompress(row->comp, cur, cur_size, FORMAT_PEEK_SIZE, true, &d, NULL))
+		if (decompress(row->comp, cur, cur_size, FORMAT_PEEK_SIZE, DECOMPRESS_PEEK, &d, NULL))
 			break;
 		snprintf(what + used, sizeof(what) - used, "%s-compressed ", row->name);
 		free(peeked);

@@ -27,9 +27,6 @@ enum file_format {
 				 detected, only produced (from an ELF vmlinux) */
 };
 
-/* Largest decompressed or unwrapped kernel accepted: a size past this is an
- * error, never an allocation of whatever a header claims. */
-#define FORMAT_MAX_UNPACKED (256u << 20)
 /* Containers and compression around a kernel, at most: real kernels have
  * two (a uImage holding a gzip stream); more is a crafted file. */
 #define FORMAT_MAX_DEPTH 4
@@ -43,14 +40,19 @@ const char *format_name(enum file_format format);
 /* Follows containers and compression from the file's bytes down to a
  * payload that is neither (an Image, a zImage, a flat ARM Image from an
  * ELF, or something unknown, which the backend then rejects with its own
- * message), at most FORMAT_MAX_DEPTH layers deep, each at most
- * FORMAT_MAX_UNPACKED bytes.  On success *kernel describes the payload
+ * message), at most FORMAT_MAX_DEPTH layers deep.  Unwrapping never holds
+ * more than `limit` bytes at once (+1: the byte that proves a stream too
+ * large), across all layers: what the caller says this system can spare
+ * for a kernel.  A layer that would unpack past what is left is refused as
+ * soon as that is known (from a size it announces, else as its output
+ * passes it): "vmlinuz: gzip layer 3 would unpack to more than 1 MiB (the
+ * limit here: ...)".  On success *kernel describes the payload
  * (kernel->chain: "zboot(zstd) -> Image"; a uImage's load and entry
  * addresses); `*owned` is a buffer to free afterwards (NULL when the
- * payload points into `data`).  Errors name `path` and the layer:
- * "vmlinuz.efi: zboot: payload size 0x... past the end of the file". */
-int format_unwrap_kernel(const uint8_t *data, size_t size, const char *path,
-			 struct kernel_file *kernel, void **owned,
+ * payload points into `data`).  Errors are one line naming `path` and the
+ * layer: "vmlinuz.efi: zboot: payload size 0x... past the end of the file". */
+int format_unwrap_kernel(const uint8_t *data, size_t size, size_t limit,
+			 const char *path, struct kernel_file *kernel, void **owned,
 			 struct error *err);
 
 /* An initrd is passed through as given, but a file that is plainly a kernel

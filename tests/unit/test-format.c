@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include "check.h"
@@ -19,6 +20,9 @@
 #endif
 
 static const char *dir;
+
+/* What the tests let unwrapping hold, unless a test is about the limit. */
+#define TEST_LIMIT (64u << 20)
 
 struct fixture {
 	char *data;
@@ -45,15 +49,22 @@ struct unwrapped {
 	int ret;
 };
 
-/* Unwraps the fixture `file`, passed to format_unwrap_kernel as `path`. */
-static void unwrap_fixture(struct unwrapped *u, const char *file, const char *path)
+/* Unwraps the fixture `file`, passed to format_unwrap_kernel as `path`,
+ * holding at most `limit` bytes. */
+static void unwrap_fixture_limited(struct unwrapped *u, const char *file, const char *path,
+				   size_t limit)
 {
 	memset(u, 0, sizeof(*u));
 	u->in = open_fixture(file);
 	/* Not NULL, so that a check for "nothing left to free" means it. */
 	u->owned = (void *)1;
-	u->ret = format_unwrap_kernel((const uint8_t *)u->in.data, u->in.size, path, &u->k,
-				      &u->owned, &u->err);
+	u->ret = format_unwrap_kernel((const uint8_t *)u->in.data, u->in.size, limit, path,
+				      &u->k, &u->owned, &u->err);
+}
+
+static void unwrap_fixture(struct unwrapped *u, const char *file, const char *path)
+{
+	unwrap_fixture_limited(u, file, path, TEST_LIMIT);
 }
 
 static void unwrapped_free(struct unwrapped *u)
@@ -83,23 +94,30 @@ static void unwraps_to(const char *file, const char *chain, const char *payload)
 	free(want.data);
 }
 
-/* Expects format_unwrap_kernel to fail with `code` and a message holding
- * `msg` (and the file's name). */
-static void refused(const char *file, int code, const char *msg)
+/* Expects format_unwrap_kernel, holding at most `limit` bytes, to fail
+ * with `code` and a one-line message holding `msg` (and the file's name). */
+static void refused_limited(const char *file, size_t limit, int code, const char *msg)
 {
 	struct unwrapped u;
 	char name[256];
 
-	unwrap_fixture(&u, file, file);
+	unwrap_fixture_limited(&u, file, file, limit);
 	snprintf(name, sizeof(name), "%s: refused (%d)", file, code);
 	CHECK_EQ(name, u.ret, code);
 	snprintf(name, sizeof(name), "%s: message says \"%s\"", file, msg);
 	CHECK_CONTAINS(name, u.err.msg, msg);
 	snprintf(name, sizeof(name), "%s: message names the file", file);
 	CHECK(name, strncmp(u.err.msg, file, strlen(file)) == 0);
+	snprintf(name, sizeof(name), "%s: message is one line", file);
+	CHECK(name, !strchr(u.err.msg, '\n'));
 	snprintf(name, sizeof(name), "%s: nothing left to free", file);
 	CHECK(name, u.owned == NULL);
 	unwrapped_free(&u);
+}
+
+static void refused(const char *file, int code, const char *msg)
+{
+	refused_limited(file, TEST_LIMIT, code, msg);
 }
 
 /* format_check_initrd on the fixture `file`. */
@@ -288,9 +306,79 @@ static void test_wrong_file(void)
 #endif
 }
 
-/* --- decompression bombs: generated here, not committed ------------------- */
+/* --- the limit: what unwrapping may hold at once ----------------------------- */
 
-#define BOMB_SIZE (FORMAT_MAX_UNPACKED + (1u << 20))
+/* Unwrapping `file` holding at most `limit` bytes succeeds. */
+static void fits_in(const char *file, size_t limit)
+{
+	struct unwrapped u;
+	char name[256];
+
+	unwrap_fixture_limited(&u, file, file, limit);
+	snprintf(name, sizeof(name), "%s: unwraps in %zu bytes", file, limit);
+	CHECK_EQ(name, u.ret, 0);
+	if (u.ret)
+		printf("#   %s\n", u.err.msg);
+	unwrapped_free(&u);
+}
+
+static void test_limits(void)
+{
+	/* Image is 8 KiB: exactly that fits, a byte less does not. */
+	fits_in("Image.gz", 8192);
+	refused_limited("Image.gz", 8191, -EFBIG,
+			"Image.gz: gzip layer 1 would unpack to more than 8191 bytes (the limit here: 8191 bytes for all layers at once)");
+	fits_in("vmlinux-arm64", 8192);
+	refused_limited("vmlinux-arm64", 4096, -EFBIG, "vmlinux-arm64: ELF layer 1 would unpack to more than 4 KiB");
+	/* Nested: the outer layer's output counts against the inner one. */
+	refused_limited("Image.gz.gz", 8192, -EFBIG,
+			"gzip layer 2 would unpack to more than 7083 bytes (the limit here: 8 KiB for all layers at once, 1109 bytes of it held by layer 1)");
+	/* Sizes announced by the stream refuse it before decoding. */
+#ifdef HAVE_ZSTD
+	refused_limited("Image.zst", 4096, -EFBIG, "zstd layer 1 would unpack to more than 4 KiB (the limit here: 4 KiB for all layers at once): it announces 8192 bytes");
+#endif
+#ifdef HAVE_LZMA
+	refused_limited("Image.lzma-sizelie", 10000, -EFBIG, "it announces 12288 bytes");
+	refused_limited("zboot-xz-zeros.efi", 1u << 20, -EFBIG,
+			"zboot(xz) layer 1 would unpack to more than 1 MiB (the limit here: 1 MiB for all layers at once): it announces 4194304 bytes");
+#endif
+	/* A uImage says how long its gzip stream is, so its ISIZE is believed;
+	 * in a bare file the last 4 bytes may be anything (Image.gz-trailing),
+	 * and only the output counts. */
+	refused_limited("uImage-gzip-zeros", 1u << 20, -EFBIG,
+			"uImage-gzip-zeros: gzip layer 2 would unpack to more than 1 MiB (the limit here: 1 MiB for all layers at once): it announces 4194304 bytes");
+	refused_limited("uImage-gzip-Image", 4096, -EFBIG, "it announces 8192 bytes");
+	refused_limited("Image.gz-trailing", 4096, -EFBIG, "would unpack to more than 4 KiB (the limit here: 4 KiB for all layers at once)");
+	refused("Image.gz-trailing", -EINVAL, "trailing data");
+}
+
+/* The 430-byte triple gzip of 256 MiB of zeros (bomb-gzip3), with 1 MiB to
+ * spare: refused at its third layer, having held about 1 MiB, not 256. */
+static void test_bomb_memory(void)
+{
+	struct rusage before, after;
+	struct unwrapped u;
+	long grown_kib;
+
+	getrusage(RUSAGE_SELF, &before);
+	unwrap_fixture_limited(&u, "bomb-gzip3", "bomb-gzip3", 1u << 20);
+	getrusage(RUSAGE_SELF, &after);
+	CHECK_EQ("bomb-gzip3: refused", u.ret, -EFBIG);
+	CHECK_CONTAINS("bomb-gzip3: the third layer, the limit and what the second holds", u.err.msg,
+		       "bomb-gzip3: gzip layer 3 would unpack to more than 788042 bytes (the limit here: 1 MiB for all layers at once, 260534 bytes of it held by layer 2)");
+	CHECK("bomb-gzip3: nothing left to free", u.owned == NULL);
+	grown_kib = after.ru_maxrss - before.ru_maxrss;
+	CHECK("bomb-gzip3: peak memory grew by less than 16 MiB", grown_kib < 16 * 1024);
+	if (grown_kib >= 16 * 1024)
+		printf("#   grew by %ld KiB\n", grown_kib);
+	unwrapped_free(&u);
+}
+
+/* --- decompression bombs of each kind: generated here, not committed ----- */
+
+/* 4 MiB of zeros unpacked with 1 MiB to spare. */
+#define BOMB_LIMIT (1u << 20)
+#define BOMB_SIZE (4u << 20)
 static uint8_t zeros[1 << 20];
 
 struct growbuf {
@@ -317,11 +405,11 @@ static void gzip_bomb(struct growbuf *b)
 
 	memset(&zs, 0, sizeof(zs));
 	deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-	for (fed = 0; fed <= BOMB_SIZE; fed += sizeof(zeros)) {
-		int flush = fed + sizeof(zeros) > BOMB_SIZE ? Z_FINISH : Z_NO_FLUSH;
+	for (fed = 0; fed < BOMB_SIZE; fed += sizeof(zeros)) {
+		int flush = fed + sizeof(zeros) >= BOMB_SIZE ? Z_FINISH : Z_NO_FLUSH;
 
 		zs.next_in = zeros;
-		zs.avail_in = flush == Z_FINISH ? (uInt)(BOMB_SIZE - fed) : sizeof(zeros);
+		zs.avail_in = sizeof(zeros);
 		do {
 			grow(b, 65536);
 			zs.next_out = b->data + b->size;
@@ -333,7 +421,7 @@ static void gzip_bomb(struct growbuf *b)
 	deflateEnd(&zs);
 }
 
-static void bomb_refused(const char *name, struct growbuf *b, const char *msg)
+static void bomb_refused(const char *name, struct growbuf *b, int code, const char *msg)
 {
 	struct kernel_file k;
 	struct error err = { { 0 } };
@@ -341,7 +429,8 @@ static void bomb_refused(const char *name, struct growbuf *b, const char *msg)
 	char label[256];
 
 	snprintf(label, sizeof(label), "%s bomb (%zu KiB) is refused", name, b->size >> 10);
-	CHECK_EQ(label, format_unwrap_kernel(b->data, b->size, "bomb", &k, &owned, &err), -EFBIG);
+	CHECK_EQ(label, format_unwrap_kernel(b->data, b->size, BOMB_LIMIT, "bomb", &k, &owned, &err),
+		 code);
 	snprintf(label, sizeof(label), "%s bomb: message says \"%s\"", name, msg);
 	CHECK_CONTAINS(label, err.msg, msg);
 	CHECK("... and nothing is left allocated", owned == NULL);
@@ -349,26 +438,31 @@ static void bomb_refused(const char *name, struct growbuf *b, const char *msg)
 	memset(b, 0, sizeof(*b));
 }
 
+#define STREAMED "layer 1 would unpack to more than 1 MiB (the limit here: 1 MiB for all layers at once)"
+
 static void test_bombs(void)
 {
 	struct growbuf b = { 0 };
 
 	gzip_bomb(&b);
-	bomb_refused("gzip", &b, "decompresses to more than 256 MiB");
+	bomb_refused("gzip", &b, -EFBIG, "bomb: gzip " STREAMED);
 #ifdef HAVE_ZSTD
 	{
 		/* Once without a content size (the limit stops it as data
 		 * comes out), once with a true one past the limit (refused
-		 * from the header, before any allocation). */
-		int pledged;
+		 * from the header, before any allocation), once asking for a
+		 * 128 MiB window (refused: the output may take only 1 MiB). */
+		int kind;
 
-		for (pledged = 0; pledged < 2; pledged++) {
+		for (kind = 0; kind < 3; kind++) {
 			ZSTD_CCtx *cc = ZSTD_createCCtx();
 			size_t fed;
 
 			ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, 1);
-			if (pledged)
+			if (kind == 1)
 				ZSTD_CCtx_setPledgedSrcSize(cc, BOMB_SIZE);
+			if (kind == 2)
+				ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, 27);
 			for (fed = 0; fed < BOMB_SIZE; fed += sizeof(zeros)) {
 				ZSTD_inBuffer in = { zeros, sizeof(zeros), 0 };
 				ZSTD_EndDirective end = fed + sizeof(zeros) >= BOMB_SIZE ? ZSTD_e_end : ZSTD_e_continue;
@@ -384,8 +478,14 @@ static void test_bombs(void)
 				} while (in.pos < in.size || (end == ZSTD_e_end && left != 0));
 			}
 			ZSTD_freeCCtx(cc);
-			bomb_refused(pledged ? "zstd (content size in the header)" : "zstd", &b,
-				     pledged ? "frame header says" : "decompresses to more than 256 MiB");
+			if (kind == 0)
+				bomb_refused("zstd", &b, -EFBIG, "bomb: zstd " STREAMED);
+			else if (kind == 1)
+				bomb_refused("zstd (content size in the header)", &b, -EFBIG,
+					     STREAMED ": it announces 4194304 bytes");
+			else
+				bomb_refused("zstd (128 MiB window)", &b, -E2BIG,
+					     "bomb: zstd: its frame asks for a decoding window larger than the 2 MiB allowed here");
 		}
 	}
 #endif
@@ -413,7 +513,7 @@ static void test_bombs(void)
 			} while (s.avail_in > 0 || (act == LZMA_FINISH && r != LZMA_STREAM_END));
 		}
 		lzma_end(&s);
-		bomb_refused("xz", &b, "decompresses to more than 256 MiB");
+		bomb_refused("xz", &b, -EFBIG, "bomb: xz " STREAMED);
 	}
 #endif
 }
@@ -421,12 +521,15 @@ static void test_bombs(void)
 int main(int argc, char **argv)
 {
 	dir = fixtures_dir(argc, argv);
+	/* First, while the peak memory is still this program's smallest. */
+	test_bomb_memory();
 	test_detect();
 	test_plain_and_compressed();
 	test_zboot();
 	test_uimage();
 	test_elf();
 	test_wrong_file();
+	test_limits();
 	test_bombs();
 	return check_status();
 }
