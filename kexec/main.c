@@ -54,34 +54,6 @@ static const struct arch_backend *pick_backend(const struct options *opts,
 	return chosen;
 }
 
-static int parse_serial(const char *spec, struct uart_info *uart, struct error *err)
-{
-	char kind[16];
-	unsigned long long addr;
-	unsigned shift = 0, width = 1;
-	int n;
-
-	memset(uart, 0, sizeof(*uart));
-	if (strcmp(spec, "none") == 0)
-		return 0;
-	n = sscanf(spec, "%15[^,],%llx,%u,%u", kind, &addr, &shift, &width);
-	if (n < 2 || (width != 1 && width != 4) || shift > 4)
-		return error_set(err, -EINVAL, "--serial=%s: expected pl011,ADDR or ns16550,ADDR[,SHIFT[,WIDTH]] or none",
-				 spec);
-	if (strcmp(kind, "pl011") == 0)
-		uart->kind = UART_PL011;
-	else if (strcmp(kind, "ns16550") == 0 || strcmp(kind, "8250") == 0 ||
-		 strcmp(kind, "uart8250") == 0)
-		uart->kind = UART_NS16550;
-	else
-		return error_set(err, -EINVAL, "--serial=%s: unknown UART kind '%s' (pl011 or ns16550)",
-				 spec, kind);
-	uart->addr = addr;
-	uart->reg_shift = shift;
-	uart->io_width = width;
-	return 0;
-}
-
 struct load_inputs {
 	struct file_data kernel, initrd, dtb, atags;
 	void *kernel_unpacked;
@@ -139,6 +111,32 @@ static int build_crash_header(const struct arch_backend *arch,
 	return 0;
 }
 
+/* kexec_load(2) copies every segment into kernel memory it allocates
+ * during the call: more than the machine has available and the OOM killer
+ * strikes inside it (us, or another process).  Refused before, with the
+ * figures; --dry-run prints them.  A crash load needs no such memory (its
+ * segments go into the reserved region), and without MemAvailable (Linux
+ * before 3.14) nothing is checked. */
+static int check_kernel_memory(const struct plan *plan, bool dry_run, struct error *err)
+{
+	struct meminfo mem;
+	uint64_t need;
+
+	if (system_meminfo(&mem, NULL))
+		return 0;
+	need = kexec_load_kernel_memory(plan, mem.total);
+	if (dry_run) {
+		printf("kernel memory: kexec_load needs %" PRIu64 " MiB, %" PRIu64 " MiB available (MemAvailable)%s\n",
+		       (need + (1u << 20) - 1) >> 20, mem.available >> 20,
+		       need > mem.available ? ": a load would be refused" : "");
+		return 0;
+	}
+	if (need > mem.available)
+		return error_set(err, -ENOMEM, "loading needs %" PRIu64 " MiB of kernel memory but only %" PRIu64 " MiB is available (MemAvailable)",
+				 (need + (1u << 20) - 1) >> 20, mem.available >> 20);
+	return 0;
+}
+
 static int do_load(const struct options *opts, const struct arch_backend *arch,
 		   bool native)
 {
@@ -157,8 +155,8 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	mem_ranges_init(&sys.usable);
 	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
 	if (!ret)
-		ret = format_unwrap_kernel(in.kernel.data, in.kernel.size, opts->kernel,
-					   &req.kernel, &in.kernel_unpacked, &err);
+		ret = format_unwrap_kernel(in.kernel.data, in.kernel.size, KERNEL_LIMIT,
+					   opts->kernel, &req.kernel, &in.kernel_unpacked, &err);
 	if (!ret && opts->initrd)
 		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
 	if (!ret && opts->initrd)
@@ -186,12 +184,14 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		ret = dtb_check(in.dtb.data, in.dtb.size, dtb_path, &err);
 	if (!ret)
 		ret = build_cmdline(opts, &in.cmdline, &err);
+	if (!ret && in.cmdline)
+		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
 	if (!ret)
 		ret = system_describe(native, opts->crash, in.dtb.data, &sys, &err);
 	if (!ret && opts->crash)
 		ret = build_crash_header(arch, &req, &err);
 	if (!ret && opts->serial)
-		ret = parse_serial(opts->serial, &uart, &err);
+		uart = opts->uart;
 	else if (!ret && (!in.dtb.data || dtb_stdout_uart(in.dtb.data, &uart) != 0))
 		memset(&uart, 0, sizeof(uart));
 	if (ret)
@@ -209,8 +209,13 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	lopts.verify = !opts->no_checks;
 	lopts.verbose_purgatory = opts->debug;
 	lopts.uart = &uart;
-	lopts.corrupt_digest = getenv("KEXEC_TEST_CORRUPT_DIGEST")
-				       ? atoi(getenv("KEXEC_TEST_CORRUPT_DIGEST")) : -1;
+	lopts.corrupt_digest = -1;
+#ifdef ENABLE_TEST_HOOKS
+	/* The e2e tests' way to prove the purgatory halts on a bad segment;
+	 * never in a build without --enable-test-hooks. */
+	if (getenv("KEXEC_TEST_CORRUPT_DIGEST"))
+		lopts.corrupt_digest = atoi(getenv("KEXEC_TEST_CORRUPT_DIGEST"));
+#endif
 	lopts.portable_hash = getenv("KEXEC_SHA256_PORTABLE") != NULL;
 	lopts.uncached_hash = getenv("KEXEC_PURGATORY_UNCACHED") != NULL;
 	lopts.hash_threads = sha256_jobs_default_threads();
@@ -220,7 +225,9 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		goto out;
 	if (opts->dry_run || opts->debug)
 		loader_print_plan(opts->dry_run ? stdout : stderr, arch, &sys, &plan, &uart);
-	if (!opts->dry_run)
+	if (native && !opts->crash)
+		ret = check_kernel_memory(&plan, opts->dry_run, &err);
+	if (!ret && !opts->dry_run)
 		ret = system_kexec_load(&plan, arch->kexec_arch, opts->crash, &err);
 out:
 	plan_free(&plan);

@@ -96,6 +96,137 @@ void options_usage(FILE *out)
 	      out);
 }
 
+/* User text for a one-line message: control characters (a newline in an
+ * argument) become '?', and a long text is cut. */
+static const char *printable(const char *text, size_t len, char *buf, size_t size)
+{
+	size_t i, n = len < size - 1 ? len : size - 1;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+	if (n < len && n >= 3)
+		memcpy(buf + n - 3, "...", 3);
+	buf[n] = '\0';
+	return buf;
+}
+
+#define SHOWN_SIZE 96
+#define SHOWN(text) printable((text), strlen(text), (char[SHOWN_SIZE]){ 0 }, SHOWN_SIZE)
+
+/* ADDR of --serial: hex digits after an optional 0x, nothing else. */
+static bool parse_hex64(const char *text, size_t len, uint64_t *value)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		i = 2;
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		char c = text[i];
+		unsigned digit;
+
+		if (c >= '0' && c <= '9')
+			digit = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			digit = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			digit = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		if (v >> 60)
+			return false; /* past 64 bits */
+		v = v << 4 | digit;
+	}
+	*value = v;
+	return true;
+}
+
+/* SHIFT and WIDTH: one decimal digit. */
+static bool parse_digit(const char *text, size_t len, uint32_t *value)
+{
+	if (len != 1 || text[0] < '0' || text[0] > '9')
+		return false;
+	*value = (uint32_t)(text[0] - '0');
+	return true;
+}
+
+static bool field_is(const char *field, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(field, word, len) == 0;
+}
+
+int serial_parse(const char *spec, struct uart_info *uart, struct error *err)
+{
+	const char *field[4];
+	size_t len[4], n = 0;
+	const char *p = spec;
+
+	memset(uart, 0, sizeof(*uart));
+	if (strcmp(spec, "none") == 0)
+		return 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+
+		if (n == 4)
+			goto syntax;
+		field[n] = p;
+		len[n] = comma ? (size_t)(comma - p) : strlen(p);
+		n++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (n < 2)
+		goto syntax;
+	if (field_is(field[0], len[0], "pl011")) {
+		if (n > 2)
+			return error_set(err, -EINVAL, "--serial=%s: a PL011 takes no SHIFT or WIDTH (its registers are 4 bytes wide and apart)",
+					 SHOWN(spec));
+		uart->kind = UART_PL011;
+		uart->io_width = 4;
+	} else if (field_is(field[0], len[0], "ns16550") || field_is(field[0], len[0], "8250") ||
+		   field_is(field[0], len[0], "uart8250")) {
+		uart->kind = UART_NS16550;
+		uart->io_width = 1;
+	} else {
+		return error_set(err, -EINVAL, "--serial=%s: unknown UART kind '%s' (pl011 or ns16550)",
+				 SHOWN(spec), printable(field[0], len[0], (char[SHOWN_SIZE]){ 0 },
+							SHOWN_SIZE));
+	}
+	if (!parse_hex64(field[1], len[1], &uart->addr))
+		return error_set(err, -EINVAL, "--serial=%s: the address must be hexadecimal (0x optional), at most 64 bits",
+				 SHOWN(spec));
+	if (n > 2 && (!parse_digit(field[2], len[2], &uart->reg_shift) || uart->reg_shift > 4))
+		return error_set(err, -EINVAL, "--serial=%s: SHIFT must be 0 to 4", SHOWN(spec));
+	if (n > 3 && (!parse_digit(field[3], len[3], &uart->io_width) ||
+		      (uart->io_width != 1 && uart->io_width != 4)))
+		return error_set(err, -EINVAL, "--serial=%s: WIDTH must be 1 or 4", SHOWN(spec));
+	return 0;
+syntax:
+	memset(uart, 0, sizeof(*uart));
+	return error_set(err, -EINVAL, "--serial=%s: expected pl011,ADDR or ns16550,ADDR[,SHIFT[,WIDTH]] or none",
+			 SHOWN(spec));
+}
+
+/* getopt_long failed on a long option when optopt is 0 (unknown or
+ * ambiguous) or the option's own value (given a value it does not take);
+ * on a short one, optopt is that unknown character. */
+static int refuse_option(const char *arg, int opt, struct error *err)
+{
+	bool long_option = opt == 0 || opt >= 256 || (opt != ':' && strchr(short_options, opt));
+
+	if (!long_option)
+		return error_set(err, -EINVAL, "unknown option '-%s' (see kexec --help)",
+				 printable((const char[]){ (char)opt }, 1, (char[2]){ 0 }, 2));
+	if (opt && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+		return error_set(err, -EINVAL, "option '%s' takes no value (see kexec --help)",
+				 printable(arg, (size_t)(strchr(arg, '=') - arg),
+					   (char[SHOWN_SIZE]){ 0 }, SHOWN_SIZE));
+	return error_set(err, -EINVAL, "unknown option '%s' (see kexec --help)", SHOWN(arg));
+}
+
 static int parse_machine_type(const char *text, struct options *opts, struct error *err)
 {
 	unsigned long long value;
@@ -104,9 +235,10 @@ static int parse_machine_type(const char *text, struct options *opts, struct err
 	errno = 0;
 	value = strtoull(text, &end, 0);
 	/* 0xffffffff in r1 means "a device tree", never a machine. */
-	if (errno || end == text || *end || text[0] == '-' || value >= 0xffffffffull)
+	if (errno || end == text || *end || text[0] < '0' || text[0] > '9' ||
+	    value >= 0xffffffffull)
 		return error_set(err, -EINVAL, "--machine-type=%s: expected a machine number (decimal or 0x hex) below 0xffffffff",
-				 text);
+				 SHOWN(text));
 	opts->has_machine_type = true;
 	opts->machine_type = (uint32_t)value;
 	return 0;
@@ -129,11 +261,16 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 
 	memset(opts, 0, sizeof(*opts));
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc (and musl) then also forget where they were inside
+	 * a cluster of short options from an earlier parse. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
-		case 'h': opts->action = ACTION_HELP; return 0;
-		case 'v': opts->action = ACTION_VERSION; return 0;
+		case 'h':
+		case 'v':
+			memset(opts, 0, sizeof(*opts));
+			opts->action = c == 'h' ? ACTION_HELP : ACTION_VERSION;
+			return 0;
 		case 'f': force_flag = true; break;
 		case 'x': opts->no_ifdown = true; break;
 		case 'y': opts->no_sync = true; break;
@@ -153,7 +290,12 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 		case OPT_REUSE_CMDLINE: opts->reuse_cmdline = true; break;
 		case OPT_DTB: opts->dtb = optarg; break;
 		case OPT_DRY_RUN: opts->dry_run = true; break;
-		case OPT_SERIAL: opts->serial = optarg; break;
+		case OPT_SERIAL:
+			opts->serial = optarg;
+			ret = serial_parse(optarg, &opts->uart, err);
+			if (ret)
+				return ret;
+			break;
 		case OPT_ARCH: opts->arch = optarg; break;
 		case OPT_ATAGS: opts->atags = true; break;
 		case OPT_MACHINE_TYPE:
@@ -163,19 +305,16 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 			break;
 		case ':':
 			return error_set(err, -EINVAL, "option '%s' needs a value (see kexec --help)",
-					 argv[optind - 1]);
+					 SHOWN(argv[optind - 1]));
 		default:
-			if (optopt)
-				return error_set(err, -EINVAL, "unknown option '-%c' (see kexec --help)", optopt);
-			return error_set(err, -EINVAL, "unknown option '%s' (see kexec --help)",
-					 argv[optind - 1]);
+			return refuse_option(argv[optind - 1], optopt, err);
 		}
 	}
 	if (optind < argc)
 		opts->kernel = argv[optind++];
 	if (optind < argc)
 		return error_set(err, -EINVAL, "unexpected argument '%s' (one kernel file only)",
-				 argv[optind]);
+				 SHOWN(argv[optind]));
 
 	/* kexec-tools precedence: -S only asks, -u and -e act on what is
 	 * loaded, -f loads and boots, -l/-p load, a bare kernel loads and
@@ -209,7 +348,7 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 	default:
 		if (opts->kernel)
 			return error_set(err, -EINVAL, "unexpected kernel file '%s' for this action",
-					 opts->kernel);
+					 SHOWN(opts->kernel));
 		break;
 	}
 	if (opts->crash && opts->action == ACTION_LOAD_EXEC)
@@ -219,7 +358,7 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 	if (opts->has_machine_type && !opts->atags)
 		return error_set(err, -EINVAL, "--machine-type goes with --atags (with a device tree, r1 is always 0xffffffff)");
 	if (opts->arch && !opts->dry_run)
-		return error_set(err, -EINVAL, "--arch=%s only plans: add --dry-run", opts->arch);
+		return error_set(err, -EINVAL, "--arch=%s only plans: add --dry-run", SHOWN(opts->arch));
 	if (opts->dry_run && opts->action != ACTION_LOAD && opts->action != ACTION_LOAD_EXEC &&
 	    opts->action != ACTION_LOAD_REBOOT)
 		return error_set(err, -EINVAL, "--dry-run goes with a load (-l KERNEL)");

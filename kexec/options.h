@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "dtb.h"
 #include "error.h"
 
 enum kexec_action {
@@ -35,7 +36,8 @@ struct options {
 	const char *dtb;
 	const char *command_line; /* --command-line: replaces */
 	const char *append;       /* --append: appended */
-	const char *serial;       /* --serial=KIND,ADDR[,SHIFT[,WIDTH]] or "none" */
+	const char *serial;       /* --serial=KIND,ADDR[,SHIFT[,WIDTH]] or "none", */
+	struct uart_info uart;    /* parsed (kind UART_NONE for "none") */
 	const char *arch;         /* --arch: plan for another machine (dry runs) */
 	bool atags;               /* --atags: boot with /proc/atags, not a DTB (arm) */
 	bool has_machine_type;    /* --machine-type=N given (with --atags) */
@@ -47,5 +49,17 @@ struct options {
 int options_parse(int argc, char **argv, struct options *opts, struct error *err);
 
 void options_usage(FILE *out);
+
+/* --serial's value, exactly one of:
+ *   none
+ *   pl011,ADDR
+ *   ns16550,ADDR[,SHIFT[,WIDTH]]   (also spelled 8250 or uart8250)
+ * ADDR is hexadecimal, with or without a 0x prefix (as the kernel's
+ * earlycon= and /proc/iomem write it), at most 64 bits; SHIFT is a decimal
+ * 0 to 4 (registers 1 << SHIFT bytes apart, default 0) and WIDTH a decimal
+ * 1 or 4 (access size in bytes, default 1).  No sign, no spaces, nothing
+ * after.  A PL011's registers are fixed (4-byte accesses, 4 bytes apart),
+ * so it takes neither.  Fills *uart, or returns -EINVAL with a message. */
+int serial_parse(const char *spec, struct uart_info *uart, struct error *err);
 
 #endif

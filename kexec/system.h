@@ -13,13 +13,16 @@
 #include "plan.h"
 
 struct file_data {
-	uint8_t *data;
+	uint8_t *data; /* malloc'd */
 	size_t size;
-	bool mapped; /* munmap rather than free */
 };
 
-/* Reads (or maps, for a regular file) a whole file of at most `limit`
- * bytes.  Messages name the path. */
+/* Reads a whole regular file of at most `limit` bytes into memory (never
+ * mapped: a file that cannot be read in full is an error, not a SIGBUS).
+ * Anything else (a FIFO, a device, a socket, a directory) is refused
+ * without reading: "PATH: is a FIFO, not a file".  A file that shrinks or
+ * grows while being read is refused; /proc and /sys files, whose size says
+ * nothing, are read to EOF.  Messages name the path. */
 int file_load(const char *path, size_t limit, struct file_data *file,
 	      struct error *err);
 void file_release(struct file_data *file);
@@ -37,6 +40,25 @@ void system_desc_free(struct system_desc *sys);
 int system_crash_facts(uint16_t machine, struct crash_facts *facts,
 		       struct error *err);
 void crash_facts_free(struct crash_facts *facts);
+
+/* The figures of /proc/meminfo that a load depends on, in bytes. */
+struct meminfo {
+	uint64_t total;     /* MemTotal */
+	uint64_t available; /* MemAvailable: allocatable without swapping */
+};
+
+/* Parses /proc/meminfo's text (`len` bytes, no NUL needed).  Pure.
+ * -ENOENT when MemTotal or MemAvailable is missing (MemAvailable came
+ * with Linux 3.14), -EINVAL when a value is not "N kB". */
+int meminfo_parse(const char *text, size_t len, struct meminfo *info,
+		  struct error *err);
+int system_meminfo(struct meminfo *info, struct error *err);
+
+/* Bytes of kernel memory kexec_load(2) allocates to load `plan` (a normal
+ * load: a crash load's segments go into the reserved region) on a machine
+ * with `mem_total` bytes of RAM.  Pure; the reasoning is at its
+ * definition. */
+uint64_t kexec_load_kernel_memory(const struct plan *plan, uint64_t mem_total);
 
 /* /proc/cmdline without its trailing newline (caller frees). */
 int system_cmdline(char **cmdline, struct error *err);

@@ -31,12 +31,107 @@ static void test_atags_options(void)
 	CHECK_EQ("--machine-type=-1: refused", PARSE(&o, &err, "-l", "z", "--atags", "--machine-type=-1"), -EINVAL);
 }
 
+static void serial_ok(const char *spec, enum uart_kind kind, uint64_t addr,
+		      uint32_t shift, uint32_t width)
+{
+	struct uart_info u;
+	struct error err = { { 0 } };
+	char name[160];
+
+	snprintf(name, sizeof(name), "--serial=%s parses", spec);
+	CHECK_EQ(name, serial_parse(spec, &u, &err), 0);
+	snprintf(name, sizeof(name), "--serial=%s: kind, address, shift, width", spec);
+	CHECK(name, u.kind == kind && u.addr == addr && u.reg_shift == shift && u.io_width == width);
+}
+
+static void serial_bad(const char *spec, const char *why)
+{
+	struct uart_info u;
+	struct error err = { { 0 } };
+	char name[160];
+
+	snprintf(name, sizeof(name), "--serial=%s refused", spec);
+	CHECK_EQ(name, serial_parse(spec, &u, &err), -EINVAL);
+	snprintf(name, sizeof(name), "--serial=%s: one line saying why", spec);
+	CHECK_CONTAINS(name, err.msg, why);
+	CHECK(name, !strchr(err.msg, '\n'));
+}
+
+/* The documented grammar, exactly: hex ADDR with or without 0x, decimal
+ * SHIFT 0-4 and WIDTH 1 or 4 for a 16550, nothing else. */
+static void test_serial(void)
+{
+	struct options o;
+	struct error err = { { 0 } };
+
+	serial_ok("none", UART_NONE, 0, 0, 0);
+	serial_ok("pl011,0x9000000", UART_PL011, 0x9000000, 0, 4);
+	serial_ok("pl011,9000000", UART_PL011, 0x9000000, 0, 4);
+	serial_ok("pl011,0X0", UART_PL011, 0, 0, 4);
+	serial_ok("pl011,ffffffffffffffff", UART_PL011, UINT64_MAX, 0, 4);
+	serial_ok("pl011,0x0000000000000000000001", UART_PL011, 1, 0, 4);
+	serial_ok("ns16550,0x1c020000,2,4", UART_NS16550, 0x1c020000, 2, 4);
+	serial_ok("ns16550,1c020000", UART_NS16550, 0x1c020000, 0, 1);
+	serial_ok("8250,0x3f8,0", UART_NS16550, 0x3f8, 0, 1);
+	serial_ok("uart8250,0x3f8,4,1", UART_NS16550, 0x3f8, 4, 1);
+	serial_bad("pl011,0x90zz", "must be hexadecimal");
+	serial_bad("pl011,-1", "must be hexadecimal");
+	serial_bad("pl011,+1", "must be hexadecimal");
+	serial_bad("pl011, 0x1", "must be hexadecimal");
+	serial_bad("pl011,0x", "must be hexadecimal");
+	serial_bad("pl011,", "must be hexadecimal");
+	serial_bad("pl011,1ffffffffffffffff", "at most 64 bits");
+	serial_bad("pl011,0x1,2", "takes no SHIFT or WIDTH");
+	serial_bad("ns16550,0x1,5", "SHIFT must be 0 to 4");
+	serial_bad("ns16550,0x1,-1", "SHIFT must be 0 to 4");
+	serial_bad("ns16550,0x1,,4", "SHIFT must be 0 to 4");
+	serial_bad("ns16550,0x1,2,2", "WIDTH must be 1 or 4");
+	serial_bad("ns16550,0x1,2,04", "WIDTH must be 1 or 4");
+	serial_bad("ns16550,0x1,2,4,", "expected pl011,ADDR");
+	serial_bad("pl011", "expected pl011,ADDR");
+	serial_bad("", "expected pl011,ADDR");
+	serial_bad("uart9,1", "unknown UART kind 'uart9'");
+	serial_bad("pl011\n,1", "unknown UART kind 'pl011?'");
+	CHECK_EQ("--serial is parsed with the options", PARSE(&o, &err, "-l", "K", "--serial=pl011,0x90zz"), -EINVAL);
+	CHECK_EQ("--serial's value kept parsed", PARSE(&o, &err, "-l", "K", "--serial=ns16550,0x3f8"), 0);
+	CHECK("--serial's value kept parsed: the UART", o.serial && o.uart.kind == UART_NS16550 &&
+	      o.uart.addr == 0x3f8);
+}
+
+/* getopt_long keeps state between calls: each parse starts afresh, and
+ * its failures read as what the user typed. */
+static void test_getopt_state(void)
+{
+	struct options o;
+	struct error err = { { 0 } };
+
+	CHECK_EQ("-hx is help", PARSE(&o, &err, "-hx"), 0);
+	CHECK_EQ("-e after -hx parses", PARSE(&o, &err, "-e"), 0);
+	CHECK("-e after -hx: nothing left over from the cluster", o.action == ACTION_EXEC && !o.no_ifdown);
+	CHECK_EQ("-p -h parses", PARSE(&o, &err, "-p", "-h"), 0);
+	CHECK("-p -h is help alone", o.action == ACTION_HELP && !o.crash);
+	CHECK_EQ("--load=x refused", PARSE(&o, &err, "--load=x", "K"), -EINVAL);
+	CHECK_STR("--load=x: takes no value", err.msg, "option '--load' takes no value (see kexec --help)");
+	CHECK_EQ("--dry-run=1 refused", PARSE(&o, &err, "-l", "K", "--dry-run=1"), -EINVAL);
+	CHECK_CONTAINS("--dry-run=1: takes no value", err.msg, "option '--dry-run' takes no value");
+	CHECK_EQ("--no (ambiguous) refused", PARSE(&o, &err, "-e", "--no"), -EINVAL);
+	CHECK_CONTAINS("--no: named", err.msg, "unknown option '--no'");
+	CHECK_EQ("-l-Z refused", PARSE(&o, &err, "-lZ", "K"), -EINVAL);
+	CHECK_CONTAINS("-lZ: the letter named", err.msg, "unknown option '-Z'");
+	CHECK_EQ("a control character refused", PARSE(&o, &err, "-\n"), -EINVAL);
+	CHECK_STR("a control character: shown as ?", err.msg, "unknown option '-?' (see kexec --help)");
+	CHECK_EQ("a newline in an argument", PARSE(&o, &err, "-e", "a\nb"), -EINVAL);
+	CHECK_CONTAINS("a newline in an argument: one line", err.msg, "'a?b'");
+}
+
 int main(void)
 {
 	struct options o;
 	struct error err;
 
 	test_atags_options();
+	test_serial();
+	test_getopt_state();
 
 	CHECK_EQ("-l KERNEL parses", PARSE(&o, &err, "-l", "Image", "--initrd=i", "--append=a b"), 0);
 	CHECK_EQ("-l is a load", o.action, ACTION_LOAD);
