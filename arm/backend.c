@@ -77,6 +77,7 @@ struct arm_layout {
 	uint64_t data_min;        /* boot data goes at or above this */
 	uint64_t lowmem_end;      /* and preferably below this */
 	uint64_t kernel_entry;
+	bool crash;               /* the memory is the crash region's */
 };
 
 static uint64_t round_up(uint64_t v, uint64_t align)
@@ -106,6 +107,7 @@ static int lowest_ram(const struct load_request *req, const struct system_desc *
 	 * linux,usable-memory-range, which holds the crash region. */
 	if (!req->crash && req->dtb.data &&
 	    dtb_memory(req->dtb.data, &ram, &reserved, NULL) == 0) {
+		mem_ranges_normalize(&ram);
 		for (i = 0; i < ram.n && !found; i++)
 			if (ram.r[i].start < ADDRESSABLE_END) {
 				*low = ram.r[i].start;
@@ -237,6 +239,10 @@ static int plan_raw_image(const struct load_request *req, const struct system_de
 	uint64_t memsz = (uint64_t)k->size + RAW_IMAGE_BSS_ALLOWANCE;
 	int ret;
 
+	/* Both below 4 GiB: every sum below stays far from 2^64. */
+	if (k->load_addr >= ADDRESSABLE_END || memsz > ADDRESSABLE_END)
+		return error_set(err, -ENOSPC, "%s: load address 0x%" PRIx64 " (+ 0x%" PRIx64 " bytes with BSS) is past 4 GiB, where a 32-bit ARM kernel cannot start",
+				 k->path, k->load_addr, memsz);
 	if (k->load_addr % plan->page_size)
 		return error_set(err, -EINVAL, "%s: load address 0x%" PRIx64 " is not page aligned; kexec can only place whole pages",
 				 k->path, k->load_addr);
@@ -267,6 +273,8 @@ static int place_data(struct plan *plan, const struct system_desc *sys,
 		      const struct arm_layout *lay, uint64_t size, uint64_t align,
 		      const char *what, uint64_t *addr, struct error *err)
 {
+	int ret;
+
 	if (plan_find_space(plan, &sys->usable, size, align, lay->data_min,
 			    lay->lowmem_end - 1, addr) == 0)
 		return 0;
@@ -276,8 +284,9 @@ static int place_data(struct plan *plan, const struct system_desc *sys,
 			  what, *addr);
 		return 0;
 	}
-	return error_set(err, -ENOSPC, "no room for the %s (%" PRIu64 " KiB) above 0x%" PRIx64 " and below 4 GiB in %s",
-			 what, size >> 10, lay->data_min, sys->memory_source);
+	ret = plan_fits_at_all(&sys->usable, size, lay->crash, sys->memory_source, NULL, what, err);
+	return ret ? ret : error_set(err, -ENOSPC, "no room for the %s (%" PRIu64 " KiB) above 0x%" PRIx64 " and below 4 GiB in %s",
+				     what, size >> 10, lay->data_min, sys->memory_source);
 }
 
 static int place_dtb(const struct load_request *req, const struct system_desc *sys,
@@ -415,7 +424,7 @@ static int arm_plan_kernel(const struct load_request *req,
 			   const struct system_desc *sys, struct plan *plan,
 			   struct error *err)
 {
-	struct arm_layout lay = { 0 };
+	struct arm_layout lay = { .crash = req->crash };
 	struct system_desc crash_sys;
 	struct mem_ranges kernel_mem;
 	const struct system_desc *ksys = sys; /* what the next kernel may use */
@@ -526,6 +535,5 @@ const struct arch_backend arm_backend = {
 	.purgatory_end = purgatory_arm_image_end,
 	.addressable_end = ADDRESSABLE_END,
 	.accepts_atags = true,
-	.command_line_size = 1024, /* arm COMMAND_LINE_SIZE */
 	.plan_kernel = arm_plan_kernel,
 };

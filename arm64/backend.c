@@ -21,13 +21,16 @@
 extern const uint8_t purgatory_arm64_image[];
 extern const uint8_t purgatory_arm64_image_end[];
 
-static int place_kernel(const struct arm64_image *image, size_t file_size,
+static int place_kernel(const struct arm64_image *image, const struct load_request *req,
 			const struct system_desc *sys, struct plan *plan,
 			uint64_t *base, uint64_t *span, struct error *err)
 {
+	/* image_parse bounds image_size to 2^52 and text_offset to 2 MiB,
+	 * and a file in memory is far from 2^64: the span cannot wrap. */
 	uint64_t memsz = image->image_size_known
 				 ? image->image_size
-				 : file_size + LEGACY_BSS_ALLOWANCE;
+				 : (uint64_t)req->kernel.size + LEGACY_BSS_ALLOWANCE;
+	int ret;
 
 	/* The base is 2 MiB aligned and the kernel lives at base +
 	 * text_offset; keep the whole span usable so nothing else lands in
@@ -35,10 +38,12 @@ static int place_kernel(const struct arm64_image *image, size_t file_size,
 	 * to the start of DRAM" when bit 3 is clear, and it costs nothing
 	 * otherwise. */
 	*span = image->text_offset + memsz;
-	if (plan_find_space(plan, &sys->usable, *span, SZ_2M, 0, UINT64_MAX, base))
-		return error_set(err, -ENOSPC, "no 2 MiB aligned space for a kernel of %" PRIu64 " KiB in %s",
-				 *span >> 10, sys->memory_source);
-	return 0;
+	if (plan_find_space(plan, &sys->usable, *span, SZ_2M, 0, UINT64_MAX, base) == 0)
+		return 0;
+	ret = plan_fits_at_all(&sys->usable, *span, req->crash, sys->memory_source,
+			       req->kernel.path, "kernel (text_offset + image_size)", err);
+	return ret ? ret : error_set(err, -ENOSPC, "%s: no 2 MiB aligned space for a kernel of %" PRIu64 " KiB in %s",
+				     req->kernel.path, *span >> 10, sys->memory_source);
 }
 
 /* The ELF core header goes inside the crash region like everything else;
@@ -53,9 +58,12 @@ static int place_crash_header(const struct load_request *req,
 	int ret;
 
 	if (plan_find_space(plan, &sys->usable, req->elfcorehdr_size, plan->page_size, 0,
-			    UINT64_MAX, &addr))
-		return error_set(err, -ENOSPC, "no room for the ELF core header (%zu bytes) in the crash region",
-				 req->elfcorehdr_size);
+			    UINT64_MAX, &addr)) {
+		ret = plan_fits_at_all(&sys->usable, req->elfcorehdr_size, true, sys->memory_source,
+				       NULL, "the ELF core header", err);
+		return ret ? ret : error_set(err, -ENOSPC, "no room for the ELF core header (%zu bytes) in the crash region beside the other segments",
+					     req->elfcorehdr_size);
+	}
 	ret = plan_add_segment(plan, "elfcorehdr", "generated from /proc and /sys",
 			       req->elfcorehdr, req->elfcorehdr_size, addr,
 			       req->elfcorehdr_size, NULL, err);
@@ -93,7 +101,7 @@ static int arm64_plan_kernel(const struct load_request *req,
 				&image, err);
 	if (ret)
 		return ret;
-	ret = place_kernel(&image, req->kernel.size, sys, plan, &base, &span, err);
+	ret = place_kernel(&image, req, sys, plan, &base, &span, err);
 	if (ret)
 		return ret;
 	ret = plan_add_segment(plan, "kernel", req->kernel.path, req->kernel.data,
@@ -110,7 +118,8 @@ static int arm64_plan_kernel(const struct load_request *req,
 		  image.place_anywhere ? "placement anywhere" : "placement near DRAM start");
 
 	if (req->initrd.data) {
-		uint64_t window_end = base + INITRD_WINDOW - 1;
+		uint64_t window_end = base > UINT64_MAX - INITRD_WINDOW ? UINT64_MAX
+									: base + INITRD_WINDOW - 1;
 
 		/* As high as the 32 GiB window allows.  kexec_load copies every
 		 * page into a page the running kernel allocates, and each such
@@ -124,9 +133,12 @@ static int arm64_plan_kernel(const struct load_request *req,
 					    kernel_end, window_end, &initrd_addr) &&
 		    plan_find_space_highest(plan, &sys->usable, req->initrd.size, plan->page_size,
 					    base > INITRD_WINDOW ? base - INITRD_WINDOW : 0,
-					    window_end, &initrd_addr))
-			return error_set(err, -ENOSPC, "%s: no room for the initrd (%zu KiB) within 32 GiB of the kernel",
-					 req->initrd.path, req->initrd.size >> 10);
+					    window_end, &initrd_addr)) {
+			ret = plan_fits_at_all(&sys->usable, req->initrd.size, req->crash,
+					       sys->memory_source, req->initrd.path, "initrd", err);
+			return ret ? ret : error_set(err, -ENOSPC, "%s: no room for the initrd (%zu KiB) within 32 GiB of the kernel, beside the other segments",
+						     req->initrd.path, req->initrd.size >> 10);
+		}
 		ret = plan_add_segment(plan, "initrd", req->initrd.path, req->initrd.data,
 				       req->initrd.size, initrd_addr, req->initrd.size,
 				       NULL, err);
@@ -156,7 +168,10 @@ static int arm64_plan_kernel(const struct load_request *req,
 	    plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, 0, UINT64_MAX,
 			    &dtb_addr)) {
 		free(dtb);
-		return error_set(err, -ENOSPC, "no room for the DTB (%zu bytes)", dtb_size);
+		ret = plan_fits_at_all(&sys->usable, dtb_size, req->crash, sys->memory_source,
+				       req->dtb.path, "DTB", err);
+		return ret ? ret : error_set(err, -ENOSPC, "%s: no room for the DTB (%zu bytes) beside the other segments",
+					     req->dtb.path, dtb_size);
 	}
 	ret = plan_add_segment(plan, "dtb", req->dtb.path, dtb, dtb_size, dtb_addr,
 			       dtb_size, dtb, err);

@@ -48,17 +48,26 @@ static uint64_t leaf_attrs(bool device)
 }
 
 /* The table page that entry `index` of `page` points to, made if absent.
- * Returns (size_t)-1 when out of pages or when a block already maps it. */
+ * Returns (size_t)-1 when out of pages or when a block already maps it.
+ * A table descriptor is followed only to a page this builder made: the
+ * index comes from bits of the descriptor, and the table area lies below
+ * 2^48 (arm64_idmap_build checks), so they hold its whole address. */
 static size_t next_table(struct builder *b, size_t page, unsigned index, int *err)
 {
 	uint64_t desc = get_entry(b, page, index);
 
 	if (desc & DESC_VALID) {
+		uint64_t at = desc & DESC_ADDR_MASK;
+
 		if (!(desc & DESC_TABLE)) {
 			*err = -EINVAL;
 			return (size_t)-1;
 		}
-		return (size_t)(((desc & DESC_ADDR_MASK) - b->base) / IDMAP_PAGE);
+		if (at < b->base || (at - b->base) / IDMAP_PAGE >= b->used) {
+			*err = -EFAULT;
+			return (size_t)-1;
+		}
+		return (size_t)((at - b->base) / IDMAP_PAGE);
 	}
 	if (b->used == b->avail) {
 		*err = -E2BIG;
@@ -106,8 +115,12 @@ size_t arm64_idmap_pages_bound(const struct idmap_region *regions, size_t n)
 	 * it spans (plus one each for a start that is not aligned), and two
 	 * level-3 tables for its unaligned head and tail. */
 	for (i = 0; i < n; i++) {
-		uint64_t span = regions[i].end - regions[i].start;
+		uint64_t end = regions[i].end < IDMAP_MAX_ADDR ? regions[i].end : IDMAP_MAX_ADDR;
+		uint64_t span = end > regions[i].start ? end - regions[i].start : 0;
 
+		/* A region past 2^48 makes arm64_idmap_build fail: only the
+		 * part below counts (span < 2^48: no overflow even in a
+		 * 32-bit size_t). */
 		pages += (size_t)(span >> 39) + 2 + (size_t)(span >> 30) + 2 + 2;
 	}
 	return pages;
@@ -122,15 +135,26 @@ int arm64_idmap_build(const struct idmap_region *regions, size_t n, uint64_t bas
 
 	if (pages_avail < 1 || base % IDMAP_PAGE)
 		return error_set(err, -EINVAL, "idmap: bad table area");
+	/* Descriptors hold 48 address bits: tables above could not be
+	 * pointed to, and a truncated pointer would be followed elsewhere. */
+	if (base >= IDMAP_MAX_ADDR || pages_avail > (IDMAP_MAX_ADDR - base) / IDMAP_PAGE)
+		return error_set(err, -EINVAL, "idmap: tables at 0x%" PRIx64 " (%zu pages) reach past 2^48, beyond what a descriptor can point to",
+				 base, pages_avail);
 	memset(tables, 0, pages_avail * IDMAP_PAGE);
 	for (i = 0; i < n; i++) {
 		const struct idmap_region *r = &regions[i];
 		uint64_t addr = r->start;
 
-		if (r->start % IDMAP_PAGE || r->end % IDMAP_PAGE || r->end <= r->start ||
-		    r->end > IDMAP_MAX_ADDR)
+		if (r->start % IDMAP_PAGE || r->end % IDMAP_PAGE || r->end <= r->start)
 			return error_set(err, -EINVAL, "idmap: region 0x%" PRIx64 "-0x%" PRIx64
-					 " is not page aligned below 2^48", r->start, r->end);
+					 " is not whole pages", r->start, r->end);
+		/* A 48-bit map cannot reach it.  Leaving it out would fault the
+		 * purgatory when it hashes there; without a map it hashes with
+		 * the MMU off, slower but every address reachable. */
+		if (r->end > IDMAP_MAX_ADDR)
+			return error_set(err, -ERANGE, "idmap: 0x%" PRIx64 "-0x%" PRIx64
+					 " lies past 2^48, beyond a 48-bit identity map",
+					 r->start, r->end - 1);
 		while (addr < r->end) {
 			bool block = addr % BLOCK_2M == 0 && r->end - addr >= BLOCK_2M;
 			int ret = map_one(&b, addr, block ? 2 : 3, r->device);
@@ -141,6 +165,8 @@ int arm64_idmap_build(const struct idmap_region *regions, size_t n, uint64_t bas
 
 			if (ret == -E2BIG)
 				return error_set(err, ret, "idmap: more than %zu table pages", pages_avail);
+			if (ret == -EFAULT)
+				return error_set(err, ret, "idmap: a table descriptor points outside the tables");
 			if (ret)
 				return error_set(err, ret, "idmap: 0x%" PRIx64 " mapped twice with different attributes",
 						 addr);

@@ -32,8 +32,10 @@ size_t arm64_idmap_pages_bound(const struct idmap_region *regions, size_t n);
 /* Writes the tables into `tables` (pages_avail zeroed pages, the first the
  * level-0 table) as they will sit at physical address `base`.  Regions may
  * share 2 MiB blocks or pages only with the same attributes.  Returns 0 and
- * the pages used, -E2BIG when they do not fit, -EINVAL for a region past
- * 48 bits, unaligned, or overlapping one of other attributes. */
+ * the pages used, -E2BIG when they do not fit, -ERANGE for a region past
+ * 2^48 (a 48-bit map cannot hold it: the purgatory then hashes with the
+ * MMU off), -EINVAL for tables that reach past 2^48, a region unaligned or
+ * overlapping one of other attributes. */
 int arm64_idmap_build(const struct idmap_region *regions, size_t n, uint64_t base,
 		      uint8_t *tables, size_t pages_avail, size_t *pages_used,
 		      struct error *err);

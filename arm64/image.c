@@ -16,6 +16,10 @@
  * always 0x80000 whatever the field says. */
 #define LEGACY_TEXT_OFFSET 0x80000
 #define BASE_ALIGN (2u << 20)
+/* No arm64 physical address reaches past 52 bits (FEAT_LPA): an image_size
+ * beyond that is a corrupt header, and base + text_offset + image_size
+ * could wrap. */
+#define IMAGE_SIZE_MAX (1ull << 52)
 
 bool arm64_image_probe(const uint8_t *data, size_t size)
 {
@@ -93,6 +97,9 @@ int arm64_image_parse(const uint8_t *data, size_t size, const char *path,
 	if (image->text_offset >= BASE_ALIGN || image->text_offset % 4096)
 		return error_set(err, -EINVAL, "%s: text_offset 0x%" PRIx64 " is not a 4 KiB multiple below 2 MiB",
 				 path, image->text_offset);
+	if (image->image_size > IMAGE_SIZE_MAX)
+		return error_set(err, -EINVAL, "%s: kernel Image: image_size 0x%" PRIx64 " is beyond the 52-bit physical address space: corrupt header",
+				 path, image->image_size);
 	if (check_pe_sections(data, size, path, err))
 		return -EINVAL;
 	if (image->image_size < size)

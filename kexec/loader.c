@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "params.h"
+
+/* 16 MiB of identity-map tables maps a few TiB of segments: more is not
+ * a real plan (and would not fit a 32-bit size_t for long). */
+#define IDMAP_TABLE_PAGES_MAX 4096
 #include "purgatory_image.h"
 
 /* Appends the backend's identity map to the purgatory's copy (which grows
@@ -24,6 +28,7 @@ static int add_idmap(const struct arch_backend *arch, struct plan *plan,
 	size_t used = 0, bytes = (size_t)code_size + table_pages * 4096;
 	uint8_t *grown = realloc(*purgatory, bytes);
 
+	/* The caller bounded table_pages so that bytes fits a size_t. */
 	if (!grown) {
 		free(*purgatory);
 		return error_set(err, -ENOMEM, "out of memory");
@@ -54,6 +59,14 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	int ret;
 
 	plan_init(plan, sys->page_size);
+	if (sys->page_size < 4096 || (sys->page_size & (sys->page_size - 1)))
+		return error_set(err, -EINVAL, "page size %" PRIu64 " is not a power of two of at least 4096",
+				 sys->page_size);
+	/* kexec-tools loads nothing for an empty file and boots without an
+	 * initrd; an empty initrd is almost surely a mistake (a failed
+	 * mkinitramfs, a wrong path under /boot), so it is refused. */
+	if (req->initrd.data && req->initrd.size == 0)
+		return error_set(err, -EINVAL, "%s: empty initrd", req->initrd.path);
 	if (req->kernel.chain[0])
 		/* With the backend's own note (text_offset, image_size), this
 		 * says what was loaded: "zboot(zstd) -> Image, 27 MiB". */
@@ -95,14 +108,29 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	/* Room for identity-map tables after the purgatory's own memory, when
 	 * the backend can make them and there is something to hash. */
 	code_size = (layout.mem_size + 4095) & ~(uint64_t)4095;
-	if (arch->idmap_bound && opts->verify && !opts->uncached_hash)
+	if (arch->idmap_bound && opts->verify && !opts->uncached_hash) {
 		table_pages = arch->idmap_bound(plan, code_size, opts->uart);
+		/* Tables beyond this (segments of hundreds of GiB, or none
+		 * the map can reach: bound 0) are not worth their memory. */
+		if (table_pages > IDMAP_TABLE_PAGES_MAX)
+			table_pages = 0;
+		if (!table_pages)
+			plan_note(plan, "purgatory hashes with the MMU off: no identity map covers these segments");
+	}
 	if (plan_find_space(plan, &sys->usable, code_size + table_pages * 4096, plan->page_size, 0,
 			    arch->addressable_end ? arch->addressable_end - 1 : UINT64_MAX,
 			    &addr)) {
+		char below[40] = "";
+
 		free(purgatory);
-		return error_set(err, -ENOSPC, "no room for the purgatory (%" PRIu64 " bytes)",
-				 code_size + table_pages * 4096);
+		ret = plan_fits_at_all(&sys->usable, code_size + table_pages * 4096, req->crash,
+				       sys->memory_source, NULL, "the purgatory", err);
+		if (ret)
+			return ret;
+		if (arch->addressable_end)
+			snprintf(below, sizeof(below), " below 0x%" PRIx64, arch->addressable_end);
+		return error_set(err, -ENOSPC, "no room for the purgatory (%" PRIu64 " bytes) beside the other segments%s in %s",
+				 code_size + table_pages * 4096, below, sys->memory_source);
 	}
 	if (table_pages) {
 		ret = add_idmap(arch, plan, opts, addr, code_size, table_pages, &purgatory,
@@ -115,7 +143,7 @@ int loader_plan(const struct arch_backend *arch, const struct load_request *req,
 	if (ret)
 		return ret;
 	plan->entry = addr;
-	return 0;
+	return plan_check_inside(plan, &sys->usable, err);
 }
 
 static void print_digest(FILE *out, const uint8_t *digest)

@@ -24,9 +24,14 @@ void plan_free(struct plan *plan)
 	plan->nr_segments = 0;
 }
 
-static uint64_t round_up(uint64_t value, uint64_t align)
+/* value rounded up to a multiple of align (a power of two); false when
+ * that is past 2^64. */
+static bool round_up(uint64_t value, uint64_t align, uint64_t *out)
 {
-	return (value + align - 1) & ~(align - 1);
+	if (value > UINT64_MAX - (align - 1))
+		return false;
+	*out = (value + align - 1) & ~(align - 1);
+	return true;
 }
 
 int plan_add_segment(struct plan *plan, const char *name, const char *source,
@@ -37,6 +42,10 @@ int plan_add_segment(struct plan *plan, const char *name, const char *source,
 	uint64_t start = mem & ~(plan->page_size - 1);
 	uint64_t end;
 	size_t i;
+
+	/* The kernel takes [mem, mem + memsz) on trust from here on: a
+	 * segment that wraps or has no pages would make every later overlap
+	 * and containment test wrong. */
 
 	if (plan->nr_segments >= PLAN_MAX_SEGMENTS) {
 		free(owned);
@@ -50,7 +59,16 @@ int plan_add_segment(struct plan *plan, const char *name, const char *source,
 		return error_set(err, -EINVAL, "%s: address 0x%" PRIx64
 				 " is not page aligned", name, mem);
 	}
-	end = round_up(mem + memsz, plan->page_size);
+	if (memsz == 0) {
+		free(owned);
+		return error_set(err, -EINVAL, "%s: a segment of 0 bytes", name);
+	}
+	if (memsz > UINT64_MAX - mem || !round_up(mem + memsz, plan->page_size, &end)) {
+		free(owned);
+		return error_set(err, -EINVAL, "%s at 0x%" PRIx64 ": 0x%" PRIx64
+				 " bytes reach past the end of the 64-bit address space",
+				 name, mem, memsz);
+	}
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct plan_segment *other = &plan->segments[i];
 
@@ -93,9 +111,11 @@ static int find_space(const struct plan *plan, const struct mem_ranges *usable,
 		      bool highest, uint64_t *addr)
 {
 	struct mem_ranges free_ranges;
-	int ret = free_space(plan, usable, &free_ranges);
+	int ret;
 
-	size = round_up(size, plan->page_size);
+	if (!round_up(size, plan->page_size, &size))
+		return -ENOSPC;
+	ret = free_space(plan, usable, &free_ranges);
 	if (align < plan->page_size)
 		align = plan->page_size;
 	if (ret == 0)
@@ -117,6 +137,67 @@ int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *us
 			    uint64_t *addr)
 {
 	return find_space(plan, usable, size, align, min, max, true, addr);
+}
+
+/* "900 MiB", "1.5 MiB", "12 KiB", "100 bytes": exact or to a tenth. */
+static const char *size_text(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB" };
+	int u = bytes >= (1u << 20) ? 1 : 0;
+	unsigned shift = u ? 20 : 10;
+	uint64_t whole = bytes >> shift, part = bytes & ((UINT64_C(1) << shift) - 1);
+
+	if (bytes < 1024)
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	else if (part == 0)
+		snprintf(buf, len, "%" PRIu64 " %s", whole, units[u]);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", whole,
+			 (part * 10) >> shift, units[u]);
+	return buf;
+}
+
+int plan_fits_at_all(const struct mem_ranges *usable, uint64_t size, bool crash,
+		     const char *memory_source, const char *path, const char *what,
+		     struct error *err)
+{
+	char need[32], largest[32], total[32];
+	uint64_t big = mem_ranges_largest(usable);
+
+	if (size <= big)
+		return 0;
+	size_text(need, sizeof(need), size);
+	size_text(largest, sizeof(largest), big);
+	size_text(total, sizeof(total), mem_ranges_total(usable));
+	if (crash)
+		return error_set(err, -ENOSPC, "%s%s%s of %s does not fit: the largest range of the crash region is %s (%s in all): boot with a larger crashkernel=",
+				 path ? path : "", path ? ": " : "", what, need, largest, total);
+	return error_set(err, -ENOSPC, "%s%s%s of %s does not fit: the largest usable RAM range in %s is %s (%s in all)",
+			 path ? path : "", path ? ": " : "", what, need, memory_source, largest,
+			 total);
+}
+
+int plan_check_inside(const struct plan *plan, const struct mem_ranges *usable,
+		      struct error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->nr_segments; i++) {
+		const struct plan_segment *a = &plan->segments[i];
+
+		if (a->mem % plan->page_size || a->memsz % plan->page_size || a->memsz == 0 ||
+		    a->bufsz > a->memsz || !mem_ranges_contains(usable, a->mem, a->mem + a->memsz))
+			return error_set(err, -EFAULT, "internal error: %s at 0x%" PRIx64 " (0x%" PRIx64 " bytes) is not whole pages of usable memory",
+					 a->name, a->mem, a->memsz);
+		for (j = 0; j < i; j++) {
+			const struct plan_segment *b = &plan->segments[j];
+
+			if (a->mem < b->mem + b->memsz && b->mem < a->mem + a->memsz)
+				return error_set(err, -EFAULT, "internal error: %s at 0x%" PRIx64 " overlaps %s at 0x%" PRIx64,
+						 a->name, a->mem, b->name, b->mem);
+		}
+	}
+	return 0;
 }
 
 void plan_note(struct plan *plan, const char *fmt, ...)

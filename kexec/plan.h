@@ -59,8 +59,9 @@ void plan_free(struct plan *plan);
 
 /* Adds a segment of bufsz bytes (memsz >= bufsz) at mem.  mem and memsz
  * are rounded to pages here: mem down (the caller aligned it already for
- * anything that matters), memsz up.  Fails when the plan is full or the
- * segment overlaps one already planned. */
+ * anything that matters), memsz up.  Fails when the plan is full, the
+ * segment overlaps one already planned, has no bytes, or reaches past
+ * 2^64. */
 int plan_add_segment(struct plan *plan, const char *name, const char *source,
 		     const void *buf, size_t bufsz, uint64_t mem, uint64_t memsz,
 		     void *owned, struct error *err);
@@ -76,6 +77,21 @@ int plan_find_space(const struct plan *plan, const struct mem_ranges *usable,
 int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *usable,
 			    uint64_t size, uint64_t align, uint64_t min, uint64_t max,
 			    uint64_t *addr);
+
+/* Fails with -ENOSPC and a message with the figures ("PATH: initrd of
+ * 900 MiB does not fit: the largest usable RAM range in /proc/iomem is
+ * 960 MiB (1024 MiB in all)") when `size` bytes exceed the largest range of
+ * `usable` (the crash regions when `crash`); 0 when they do not, and the
+ * caller names what else stood in the way.  path may be NULL. */
+int plan_fits_at_all(const struct mem_ranges *usable, uint64_t size, bool crash,
+		     const char *memory_source, const char *path, const char *what,
+		     struct error *err);
+
+/* What the kernel will be promised, checked once the plan is complete:
+ * every segment whole pages inside `usable`, bufsz <= memsz, no two
+ * overlapping.  A failure is a planner bug (-EFAULT). */
+int plan_check_inside(const struct plan *plan, const struct mem_ranges *usable,
+		      struct error *err);
 
 /* Appends to plan->notes (a line of its own). */
 void plan_note(struct plan *plan, const char *fmt, ...)

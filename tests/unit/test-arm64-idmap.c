@@ -121,8 +121,23 @@ int main(void)
 		struct idmap_region high[] = { { 1ull << 48, (1ull << 48) + 4096, false } };
 		uint8_t t[IDMAP_PAGE * 8];
 
+		struct idmap_region low[] = { { 0x40000000, 0x40001000, false } };
+
 		CHECK_EQ("an address past 48 bits is refused",
-			 arm64_idmap_build(high, 1, BASE, t, 8, &used, &err), -EINVAL);
+			 arm64_idmap_build(high, 1, BASE, t, 8, &used, &err), -ERANGE);
+		CHECK_CONTAINS("... saying why", err.msg, "past 2^48, beyond a 48-bit identity map");
+		CHECK("a region past 48 bits counts only its part below in the bound",
+		      arm64_idmap_pages_bound(high, 1) == arm64_idmap_pages_bound(low, 1));
+		/* RAM only above 2^48 put the tables there: their descriptors
+		 * lost the high bits and the builder followed them far outside
+		 * its buffer. */
+		CHECK_EQ("tables at 2^48 are refused",
+			 arm64_idmap_build(low, 1, 1ull << 48, t, 8, &used, &err), -EINVAL);
+		CHECK_CONTAINS("... saying why", err.msg, "reach past 2^48");
+		CHECK_EQ("tables straddling 2^48 are refused",
+			 arm64_idmap_build(low, 1, (1ull << 48) - IDMAP_PAGE, t, 2, &used, &err), -EINVAL);
+		CHECK_EQ("tables ending at 2^48 build",
+			 arm64_idmap_build(low, 1, (1ull << 48) - 8 * IDMAP_PAGE, t, 8, &used, &err), 0);
 	}
 	{
 		uint8_t t[IDMAP_PAGE * 2];

@@ -82,6 +82,17 @@ int main(void)
 	make_header(0, 1000, 0xa);
 	CHECK_EQ("image_size below file size rejected", arm64_image_parse(buf, sizeof(buf), "k", &img, &err), -EINVAL);
 
+	/* text_offset + image_size would wrap: the plan then gave the kernel
+	 * 0 bytes and put the DTB on top of it. */
+	make_header(0x80000, UINT64_MAX - 0x7ffff, 0xa);
+	CHECK_EQ("image_size near 2^64 rejected", arm64_image_parse(buf, sizeof(buf), "k", &img, &err), -EINVAL);
+	CHECK_CONTAINS("image_size message names file and field", err.msg,
+		       "k: kernel Image: image_size 0xfffffffffff80000 is beyond");
+	make_header(0, (1ull << 52) + 4096, 0xa);
+	CHECK_EQ("image_size past 52 bits rejected", arm64_image_parse(buf, sizeof(buf), "k", &img, &err), -EINVAL);
+	make_header(0, 1ull << 40, 0xa);
+	CHECK_EQ("image_size of 1 TiB parses (placement decides)", arm64_image_parse(buf, sizeof(buf), "k", &img, &err), 0);
+
 	make_header(0, 1 << 20, 0xa);
 	add_pe(0x1000, 0x8000);
 	CHECK_EQ("EFI stub whose sections fit parses", arm64_image_parse(buf, sizeof(buf), "k", &img, &err), 0);

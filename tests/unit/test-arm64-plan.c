@@ -478,13 +478,52 @@ static void test_does_not_fit(void)
 	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
 	plan_load(&l, &sys, image, 1 * MiB, huge, 2100 * MiB, "dtb/qemu-virt.dtb", "x");
 	CHECK_EQ("initrd larger than RAM: -ENOSPC", l.ret, -ENOSPC);
-	CHECK_CONTAINS("initrd larger than RAM: message names the initrd", l.err.msg, "initrd");
+	CHECK_CONTAINS("initrd larger than RAM: message names the initrd", l.err.msg,
+		       "initrd: initrd of 2100 MiB does not fit: the largest usable RAM range in iomem/qemu-virt.txt is ");
 	loaded_free(&l);
 
 	put_le64(image + 16, 4000 * MiB);
 	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
 	CHECK_EQ("kernel larger than RAM: -ENOSPC", l.ret, -ENOSPC);
-	CHECK_CONTAINS("kernel larger than RAM: message says 2 MiB aligned space", l.err.msg, "2 MiB aligned");
+	CHECK_CONTAINS("kernel larger than RAM: message gives the figures", l.err.msg,
+		       "Image: kernel (text_offset + image_size) of 4000 MiB does not fit");
+	loaded_free(&l);
+
+	/* text_offset + image_size wrapped: the kernel got memsz 0 and the
+	 * DTB went on top of it; kexec_load then said only EINVAL. */
+	put_le64(image + 8, 0x80000);
+	put_le64(image + 16, UINT64_MAX - 0x7ffff);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("image_size wrapping text_offset: -EINVAL", l.ret, -EINVAL);
+	CHECK_CONTAINS("image_size wrapping text_offset: named", l.err.msg,
+		       "Image: kernel Image: image_size 0xfffffffffff80000 is beyond");
+	loaded_free(&l);
+	put_le64(image + 8, 0);
+	put_le64(image + 16, 8 * MiB);
+
+	plan_load(&l, &sys, image, 1 * MiB, huge, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("empty initrd: -EINVAL", l.ret, -EINVAL);
+	CHECK_STR("empty initrd: says so, naming the file", l.err.msg, "initrd: empty initrd");
+	loaded_free(&l);
+	system_desc_free(&sys);
+
+	/* 1 GiB of RAM, 32 MiB of it cut off by a reserved range. */
+	memset(&sys, 0, sizeof(sys));
+	sys.memory_source = "/proc/iomem";
+	sys.page_size = 4096;
+	mem_ranges_add(&sys.usable, 0x40000000, 0x42000000);
+	mem_ranges_add(&sys.usable, 0x44000000, 0x80000000);
+	plan_load(&l, &sys, image, 1 * MiB, huge, 900 * MiB, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("900 MiB initrd, 960 MiB free: fits", l.ret, 0);
+	loaded_free(&l);
+	plan_load(&l, &sys, image, 1 * MiB, huge, 961 * MiB, "dtb/qemu-virt.dtb", "x");
+	CHECK_STR("961 MiB initrd on a 1 GiB machine: the figures, not the 32 GiB window", l.err.msg,
+		  "initrd: initrd of 961 MiB does not fit: the largest usable RAM range in /proc/iomem is 960 MiB (992 MiB in all)");
+	loaded_free(&l);
+	put_le64(image + 16, 40 * MiB); /* too large for the 32 MiB range */
+	plan_load(&l, &sys, image, 1 * MiB, huge, 950 * MiB, "dtb/qemu-virt.dtb", "x");
+	CHECK_CONTAINS("950 MiB initrd beside a 40 MiB kernel: no room beside the others", l.err.msg,
+		       "initrd: no room for the initrd (972800 KiB) within 32 GiB of the kernel, beside the other segments");
 	loaded_free(&l);
 
 	memcpy(image + 0x38, "XXXX", 4);
@@ -495,6 +534,40 @@ static void test_does_not_fit(void)
 	system_desc_free(&sys);
 	free(image);
 	free(huge);
+}
+
+/* RAM only above 2^48: a 48-bit identity map cannot reach the segments
+ * (its builder once followed table pointers truncated to 48 bits, far
+ * outside its buffer), so the purgatory hashes with the MMU off. */
+static void test_ram_above_2_48(void)
+{
+	struct system_desc sys;
+	struct loaded l;
+	uint8_t *image = make_image(1 * MiB, 0, 8 * MiB, 0xa);
+	const struct plan_segment *purg;
+
+	memset(&sys, 0, sizeof(sys));
+	sys.memory_source = "/proc/iomem";
+	sys.page_size = 4096;
+	mem_ranges_add(&sys.usable, 1ull << 48, (1ull << 48) + 256 * MiB);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("RAM above 2^48: plan succeeds", l.ret, 0);
+	CHECK_CONTAINS("RAM above 2^48: hashes with the MMU off, saying why", l.plan.notes,
+		       "purgatory hashes with the MMU off: idmap:");
+	purg = find_segment(&l.plan, "purgatory");
+	CHECK("RAM above 2^48: purgatory segment holds no tables",
+	      purg && purg->bufsz <= purg->memsz && purg->mem >= (1ull << 48));
+	loaded_free(&l);
+
+	/* Below and above: everything goes low, the map is built. */
+	mem_ranges_add(&sys.usable, 0x40000000, 0x80000000);
+	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ("RAM below and above 2^48: plan succeeds", l.ret, 0);
+	CHECK_CONTAINS("RAM below and above 2^48: identity map", l.plan.notes,
+		       "MMU and caches on");
+	loaded_free(&l);
+	system_desc_free(&sys);
+	free(image);
 }
 
 /* Real data captured from QEMU's virt machine (tests/e2e/capture-fixtures.sh):
@@ -698,5 +771,6 @@ int main(int argc, char **argv)
 	test_uefi_dtb();
 	test_64k_pages();
 	test_does_not_fit();
+	test_ram_above_2_48();
 	return check_status();
 }
