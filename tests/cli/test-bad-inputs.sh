@@ -11,7 +11,8 @@
 #   - no AddressSanitizer / UndefinedBehaviorSanitizer report (make check
 #     runs this under a sanitizer build too).
 # The hostile files are made at run time in a temporary folder (a few KiB
-# each, except sparse ones, which take no disk).  Prints ok / not ok lines;
+# each, except sparse ones, which take no disk), with coreutils, gzip, perl
+# and dtc.  Prints ok / not ok lines;
 # exits 1 if any check failed.
 #
 # env: KEXEC (default kexec/kexec of the build), FIXTURES_DIR (tests/fixtures),
@@ -146,7 +147,8 @@ flipped() {
 }
 
 mkfifo "$d/fifo"
-python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$d/socket"
+perl -MSocket -e 'socket(S, AF_UNIX, SOCK_STREAM, 0) or die "socket: $!\n";
+	bind(S, pack_sockaddr_un($ARGV[0])) or die "$ARGV[0]: $!\n"' "$d/socket"
 cp "$fx/Image" "$d/unreadable" && chmod 000 "$d/unreadable"
 ln -s "$d/loop-b" "$d/loop-a" && ln -s "$d/loop-a" "$d/loop-b"
 ln -s "$d/nowhere" "$d/dangling"
@@ -216,32 +218,21 @@ printf '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>;\n memory@4000000
 # 250,000 /memory ranges of 4 KiB, every other page, in descending order
 # (one cell each for address and size): just under 2 MiB, no room anywhere
 # for a kernel, and quadratic work for a naive sort or merge.
-python3 - "$d/250k-ranges.dtb" <<'EOF'
-import struct, sys
-strings = b""
-def name(s):
-    global strings
-    off = strings.find(s.encode() + b"\0")
-    if off < 0:
-        off = len(strings)
-        strings += s.encode() + b"\0"
-    return off
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
-def node(n):
-    return struct.pack(">I", 1) + pad(n.encode() + b"\0")
-def prop(n, v):
-    return struct.pack(">III", 3, len(v), name(n)) + pad(v)
-cell = lambda *v: struct.pack(">%dI" % len(v), *v)
-reg = b"".join(cell(0x40000000 + 0x2000 * i, 0x1000) for i in range(250000 - 1, -1, -1))
-st = (node("") + prop("#address-cells", cell(1)) + prop("#size-cells", cell(1)) +
-      node("memory@40000000") + prop("device_type", b"memory\0") + prop("reg", reg) +
-      struct.pack(">I", 2) + struct.pack(">II", 2, 9))
-off_st = 40 + 16
-off_str = off_st + len(st)
-total = off_str + len(strings)
-hdr = struct.pack(">10I", 0xd00dfeed, total, off_st, off_str, 40, 17, 16, 0, len(strings), len(st))
-open(sys.argv[1], "wb").write(hdr + b"\0" * 16 + st + strings)
+perl - "$d/250k-ranges.dtb" <<'EOF'
+use strict;
+my ($strings, %off) = ("");
+sub name { my $n = shift; $off{$n} //= do { my $o = length $strings; $strings .= "$n\0"; $o } }
+sub pad { my $b = shift; $b . "\0" x ((4 - length($b) % 4) % 4) }
+sub node { pack("N", 1) . pad("$_[0]\0") }
+sub prop { my ($n, $v) = @_; pack("NNN", 3, length $v, name($n)) . pad($v) }
+my $reg = join "", map { pack "NN", 0x40000000 + 0x2000 * $_, 0x1000 } reverse 0 .. 249999;
+my $st = node("") . prop("#address-cells", pack "N", 1) . prop("#size-cells", pack "N", 1) .
+	node('memory@40000000') . prop("device_type", "memory\0") . prop("reg", $reg) .
+	pack("N", 2) . pack("NN", 2, 9);
+my ($off_st, $off_str) = (40 + 16, 40 + 16 + length $st);
+open my $f, ">:raw", $ARGV[0] or die "$ARGV[0]: $!";
+print $f pack("N10", 0xd00dfeed, $off_str + length $strings, $off_st, $off_str, 40, 17, 16, 0,
+	length $strings, length $st), "\0" x 16, $st, $strings;
 EOF
 
 long() { head -c "$1" /dev/zero | tr '\0' a; }
