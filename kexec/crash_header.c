@@ -1,5 +1,6 @@
 #include "crash_header.h"
 
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -14,20 +15,70 @@
 /* One per RAM range, plus the kernel image; more is a broken memory map. */
 #define MAX_LOADS 4096
 
+/* The virtual address sizes arm64 kernels are built for (36 with 16K
+ * pages, up to 52 with LVA); anything else is not an arm64 VMCOREINFO. */
+#define ARM64_VA_BITS_MIN 36
+#define ARM64_VA_BITS_MAX 52
+
+/* "6.1.0-50-cloud-arm64": major and minor, in range. */
+static bool parse_release(const char *s, unsigned long *major, unsigned long *minor)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	*major = strtoul(s, &end, 10);
+	if (errno || end[0] != '.' || !isdigit((unsigned char)end[1]))
+		return false;
+	*minor = strtoul(end + 1, &end, 10);
+	return errno == 0;
+}
+
 int arm64_page_offset(const struct vmcoreinfo *info, uint64_t *page_offset,
 		      struct error *err)
 {
-	unsigned major = 0, minor = 0;
+	unsigned long major, minor;
 
 	if (!info->has_va_bits)
 		return error_set(err, -ENOENT, "VMCOREINFO lacks NUMBER(VA_BITS): cannot compute the linear map");
-	if (sscanf(info->osrelease, "%u.%u", &major, &minor) != 2)
+	if (info->va_bits < ARM64_VA_BITS_MIN || info->va_bits > ARM64_VA_BITS_MAX)
+		return error_set(err, -EINVAL, "VMCOREINFO: NUMBER(VA_BITS)=%u is not an arm64 virtual address size (%d to %d bits)",
+				 info->va_bits, ARM64_VA_BITS_MIN, ARM64_VA_BITS_MAX);
+	if (!parse_release(info->osrelease, &major, &minor))
 		return error_set(err, -ENOENT, "VMCOREINFO lacks a usable OSRELEASE (\"%s\")",
 				 info->osrelease);
 	if (major > 5 || (major == 5 && minor >= 4))
 		*page_offset = ~0ull << info->va_bits;          /* -(1 << VA_BITS) */
 	else
 		*page_offset = ~0ull << (info->va_bits - 1);    /* top half of the kernel half */
+	return 0;
+}
+
+/* arm64: the kernel's half of the address space is the top 2^VA_BITS
+ * bytes; the linear map is half of it, 2^(VA_BITS - 1) bytes from
+ * PAGE_OFFSET, and maps RAM at PA - PHYS_OFFSET into it.  Facts that put
+ * RAM or the kernel image elsewhere are not this kernel's: say so rather
+ * than describe addresses no tool will find. */
+static int arm64_check_layout(const struct crash_facts *f, const struct mem_ranges *dumped,
+			      struct error *err)
+{
+	uint64_t linear_size = 1ull << (f->info.va_bits - 1);
+	uint64_t kimage = f->kernel_start + f->info.kimage_voffset;
+	uint64_t kimage_last = kimage + (f->kernel_end - f->kernel_start - 1);
+	size_t i;
+
+	if (kimage < ~0ull << f->info.va_bits || kimage_last < kimage)
+		return error_set(err, -EINVAL, "VMCOREINFO: NUMBER(kimage_voffset)=0x%" PRIx64 " puts the kernel image at 0x%" PRIx64 ", outside the kernel's %u-bit address space",
+				 f->info.kimage_voffset, kimage, f->info.va_bits);
+	for (i = 0; i < dumped->n; i++) {
+		uint64_t offset = dumped->r[i].start - f->info.phys_offset;
+		uint64_t size = dumped->r[i].end - dumped->r[i].start;
+
+		if (offset >= linear_size || size > linear_size - offset)
+			return error_set(err, -EINVAL, "VMCOREINFO: NUMBER(PHYS_OFFSET)=0x%" PRIx64 " puts the RAM at 0x%" PRIx64 " outside the %u-bit linear map",
+					 f->info.phys_offset, dumped->r[i].start, f->info.va_bits);
+	}
 	return 0;
 }
 
@@ -88,6 +139,8 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 		ret = mem_ranges_subtract_all(&dumped, &f->crash);
 	if (!ret && dumped.n == 0)
 		ret = error_set(err, -ENOENT, "no System RAM outside the crash region to describe");
+	if (!ret && f->machine == EM_AARCH64)
+		ret = arm64_check_layout(f, &dumped, err);
 	/* arm64: the kernel image is also mapped at its own virtual address
 	 * (kimage_voffset); tools that read the dump look for it there. */
 	if (!ret && f->machine == EM_AARCH64)
@@ -110,6 +163,25 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 	}
 	mem_ranges_free(&dumped);
 	return ret;
+}
+
+static bool below_4g(uint64_t addr, uint64_t size)
+{
+	return addr <= 0xffffffffull && size <= 0x100000000ull - addr && size <= 0xffffffffull;
+}
+
+/* Every address and size the header will hold fits in 32 bits. */
+static bool fits_elf32(const struct crash_facts *f, const struct header_layout *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr_loads; i++)
+		if (!below_4g(h->loads[i].paddr, h->loads[i].size))
+			return false;
+	for (i = 0; i < f->nr_cpu_notes; i++)
+		if (!below_4g(f->cpu_notes[i].addr, f->cpu_notes[i].size))
+			return false;
+	return below_4g(f->vmcoreinfo.addr, f->vmcoreinfo.size);
 }
 
 static void put_note_phdr32(Elf32_Phdr *ph, const struct crash_note_ref *n)
@@ -231,8 +303,7 @@ int crash_header_build(const struct crash_facts *facts, uint8_t **out,
 	}
 	nr_phdrs = facts->nr_cpu_notes + 1 + h.nr_loads;
 	/* ELF32 can describe only the first 4 GiB; LPAE machines need ELF64. */
-	h.elf64 = facts->machine != EM_ARM ||
-		  (facts->ram.n && facts->ram.r[facts->ram.n - 1].end > 0x100000000ull);
+	h.elf64 = facts->machine != EM_ARM || !fits_elf32(facts, &h);
 	*out = h.elf64 ? write_elf64(facts, &h, nr_phdrs, size)
 		       : write_elf32(facts, &h, nr_phdrs, size);
 	free(h.loads);

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #define IOMEM "/proc/iomem"
+/* The kernel's resource tree is a few levels deep (System RAM, Kernel
+ * code, ...); far deeper is not /proc/iomem. */
+#define IOMEM_MAX_DEPTH 32
 
 void system_memory_init(struct system_memory *mem)
 {
@@ -106,34 +109,45 @@ static bool is_blank(const char *s, const char *end)
 }
 
 /* Which set, if any, a resource belongs to.  `in_ram` says its top-level
- * ancestor is System RAM: firmware-reserved holes only count there, since
- * top-level "reserved" entries (arm64 NOMAP memory) are not RAM anyway. */
+ * ancestor is System RAM.  The kernel reserves the crash region and places
+ * its image in RAM, so only there are they what they say; elsewhere (a
+ * device's window, an edited file) they would put a load or a crash
+ * kernel outside RAM.  Firmware-reserved holes likewise only count in RAM,
+ * since top-level "reserved" entries (arm64 NOMAP memory) are not RAM. */
 static struct mem_ranges *classify(struct system_memory *mem,
 				   const struct iomem_line *line, bool in_ram)
 {
 	if (line->depth == 0)
 		return name_is(line, "System RAM") ? &mem->ram : NULL;
+	if (!in_ram)
+		return NULL;
 	if (name_is(line, "Crash kernel"))
 		return &mem->crash;
 	if (name_is(line, "Kernel code") || name_is(line, "Kernel data"))
 		return &mem->kernel_image;
-	if (in_ram && name_is(line, "reserved"))
+	if (name_is(line, "reserved"))
 		return &mem->reserved;
 	return NULL;
 }
 
+/* Records the line in its set, if any.  A nested resource is taken only
+ * where it lies inside its top-level ancestor (`top`): the kernel never
+ * prints one outside, and an edited file must not put a crash region
+ * outside System RAM. */
 static int add_line(struct system_memory *mem, const struct iomem_line *line,
-		    bool in_ram, unsigned int lineno, struct error *err)
+		    const struct iomem_line *top, unsigned int lineno, struct error *err)
 {
-	struct mem_ranges *set = classify(mem, line, in_ram);
+	struct mem_ranges *set = classify(mem, line, name_is(top, "System RAM"));
+	uint64_t start = line->start > top->start ? line->start : top->start;
+	uint64_t last = line->last < top->last ? line->last : top->last;
 	/* A resource ending at the very top of the address space cannot be
 	 * stored with an exclusive end: drop its last byte. */
-	uint64_t end = line->last == UINT64_MAX ? UINT64_MAX : line->last + 1;
+	uint64_t end = last == UINT64_MAX ? UINT64_MAX : last + 1;
 	int ret;
 
-	if (!set || line->start == end)
+	if (!set || start > last || start == end)
 		return 0;
-	ret = mem_ranges_add(set, line->start, end);
+	ret = mem_ranges_add(set, start, end);
 	if (ret)
 		return error_set(err, ret, IOMEM ": line %u: cannot record %.*s: %s",
 				 lineno, (int)line->name_len, line->name, strerror(-ret));
@@ -145,7 +159,8 @@ static int parse_all(const char *text, size_t len, struct system_memory *mem,
 {
 	const char *p = text, *end = text + len;
 	unsigned int lineno = 0, prev_depth = 0;
-	bool any = false, all_zero = true, in_ram = false;
+	bool any = false, all_zero = true;
+	struct iomem_line top = { 0 };  /* the current line's top-level ancestor */
 	int ret;
 
 	while (p < end) {
@@ -168,9 +183,12 @@ static int parse_all(const char *text, size_t len, struct system_memory *mem,
 		if (line.start > line.last)
 			return error_set(err, -EINVAL, IOMEM ": line %u: bad range, start "
 					 "above end", lineno);
+		if (line.depth >= IOMEM_MAX_DEPTH)
+			return error_set(err, -EINVAL, IOMEM ": line %u: nested %u levels "
+					 "deep, more than %d", lineno, line.depth, IOMEM_MAX_DEPTH - 1);
 		if (line.depth == 0)
-			in_ram = name_is(&line, "System RAM");
-		ret = add_line(mem, &line, in_ram, lineno, err);
+			top = line;
+		ret = add_line(mem, &line, &top, lineno, err);
 		if (ret)
 			return ret;
 		all_zero = all_zero && line.start == 0 && line.last == 0;

@@ -1,5 +1,6 @@
 #include "vmcoreinfo.h"
 
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -8,18 +9,32 @@
 
 #include "byteorder.h"
 
+/* A number as the kernel prints it: decimal, or for base 0 also 0x-hex
+ * and negative (VMCOREINFO_NUMBER() is "%ld": an address in the top half
+ * comes out negative, and is its two's complement here).  Nothing else:
+ * strtoull alone would take blanks and a sign, and wrap "-1" quietly. */
 static int parse_number(const char *value, size_t len, int base, uint64_t *out)
 {
+	const char *digits;
 	char buf[32];
+	bool negative;
 	char *end;
+	uint64_t n;
 
 	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, value, len);
 	buf[len] = '\0';
+	negative = base == 0 && buf[0] == '-';
+	digits = buf + negative;
+	if (!isdigit((unsigned char)digits[0]))
+		return -EINVAL;
 	errno = 0;
-	*out = strtoull(buf, &end, base);
-	return errno || *end ? -EINVAL : 0;
+	n = strtoull(digits, &end, base);
+	if (errno || *end || (negative && n > 1ull << 63))
+		return -EINVAL;
+	*out = negative ? -n : n;
+	return 0;
 }
 
 int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *info,
@@ -46,9 +61,12 @@ int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *info,
 				memcpy(info->osrelease, v, c);
 				info->osrelease[c] = '\0';
 			} else if (KEY("NUMBER(VA_BITS)")) {
+				/* Kept as given: the architecture judges it. */
 				ret = parse_number(v, vlen, 10, &n);
-				info->va_bits = (uint32_t)n;
-				info->has_va_bits = ret == 0 && n >= 32 && n <= 64;
+				if (!ret && n > UINT32_MAX)
+					ret = -EINVAL;
+				info->va_bits = ret ? 0 : (uint32_t)n;
+				info->has_va_bits = ret == 0;
 			} else if (KEY("NUMBER(PHYS_OFFSET)")) {
 				ret = parse_number(v, vlen, 0, &info->phys_offset);
 				info->has_phys_offset = ret == 0;
@@ -66,7 +84,7 @@ int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *info,
 				return error_set(err, -EINVAL, "VMCOREINFO: bad value for %.*s",
 						 (int)klen, p);
 		}
-		p = line_end + 1;
+		p = nl ? nl + 1 : end;
 	}
 	return 0;
 }

@@ -94,6 +94,33 @@ static void test_vmcoreinfo(void)
 	CHECK_CONTAINS("bad number named", err.msg, "NUMBER(VA_BITS)");
 }
 
+static int parse_line(const char *line, struct vmcoreinfo *info)
+{
+	struct error err;
+
+	return vmcoreinfo_parse(line, strlen(line), info, &err);
+}
+
+/* Numbers as the kernel prints them, and nothing strtoull would also take. */
+static void test_vmcoreinfo_numbers(void)
+{
+	struct vmcoreinfo info;
+
+	CHECK("negative (\"%ld\") is the two's complement",
+	      parse_line("NUMBER(PAGE_OFFSET)=-140737488355328\n", &info) == 0 &&
+	      info.page_offset == 0xffff800000000000ull);
+	CHECK_EQ("past 64 bits (ERANGE): refused",
+		 parse_line("NUMBER(PHYS_OFFSET)=0x10000000000000000\n", &info), -EINVAL);
+	CHECK_EQ("negative past 64 bits: refused",
+		 parse_line("NUMBER(PAGE_OFFSET)=-9223372036854775809\n", &info), -EINVAL);
+	CHECK_EQ("a '+': refused", parse_line("NUMBER(kimage_voffset)=+5\n", &info), -EINVAL);
+	CHECK_EQ("a blank: refused", parse_line("NUMBER(kimage_voffset)= 5\n", &info), -EINVAL);
+	CHECK_EQ("negative VA_BITS: refused", parse_line("NUMBER(VA_BITS)=-48\n", &info), -EINVAL);
+	CHECK_EQ("VA_BITS past 32 bits: refused", parse_line("NUMBER(VA_BITS)=4294967344\n", &info), -EINVAL);
+	CHECK("VA_BITS=64 is read as given (arm64 judges it)",
+	      parse_line("NUMBER(VA_BITS)=64", &info) == 0 && info.has_va_bits && info.va_bits == 64);
+}
+
 static void test_arm64_header(void)
 {
 	struct crash_note_ref cpus[2];
@@ -197,6 +224,56 @@ static void test_page_offset(void)
 	CHECK("39-bit: 0xffffff8000000000", arm64_page_offset(&info, &po, NULL) == 0 && po == 0xffffff8000000000ull);
 	info.osrelease[0] = '\0';
 	CHECK_EQ("no OSRELEASE: refused", arm64_page_offset(&info, &po, NULL), -ENOENT);
+	strcpy(info.osrelease, "99999999999999999999999.1");
+	CHECK_EQ("OSRELEASE past unsigned long: refused", arm64_page_offset(&info, &po, NULL), -ENOENT);
+	strcpy(info.osrelease, "6.1");
+	{
+		/* A shift by 64 (or by -1) was undefined: only arm64's sizes pass. */
+		static const uint32_t bad[] = { 0, 1, 35, 53, 63, 64, 65, 4096 };
+		struct error err;
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char name[96];
+
+			info.va_bits = bad[i];
+			snprintf(name, sizeof(name), "VA_BITS=%u: refused", bad[i]);
+			CHECK_EQ(name, arm64_page_offset(&info, &po, &err), -EINVAL);
+			snprintf(name, sizeof(name), "VA_BITS=%u: message names VMCOREINFO", bad[i]);
+			CHECK_CONTAINS(name, err.msg, "VMCOREINFO: NUMBER(VA_BITS)=");
+		}
+		info.va_bits = 36;
+		CHECK("VA_BITS=36 (16K pages): 0xfffffff000000000",
+		      arm64_page_offset(&info, &po, NULL) == 0 && po == 0xfffffff000000000ull);
+	}
+}
+
+/* Facts that contradict the linear map are refused, naming the fact. */
+static void test_arm64_inconsistent(void)
+{
+	struct crash_note_ref cpus[2];
+	struct crash_facts f;
+	struct error err;
+	uint8_t *hdr = NULL;
+	size_t size;
+	uint64_t voffset;
+
+	load_facts(&f, cpus);
+	f.info.va_bits = 64;
+	CHECK_EQ("VA_BITS=64: header refused", crash_header_build(&f, &hdr, &size, &err), -EINVAL);
+	CHECK_CONTAINS("VA_BITS=64: named", err.msg, "VMCOREINFO: NUMBER(VA_BITS)=64");
+	f.info.va_bits = 48;
+	voffset = f.info.kimage_voffset;
+	f.info.kimage_voffset = 0x1000;
+	CHECK_EQ("kimage_voffset putting the kernel in user space: refused",
+		 crash_header_build(&f, &hdr, &size, &err), -EINVAL);
+	CHECK_CONTAINS("kimage_voffset: named", err.msg, "NUMBER(kimage_voffset)=0x1000");
+	f.info.kimage_voffset = voffset;
+	f.info.phys_offset = 0x40000000 + 1;
+	CHECK_EQ("PHYS_OFFSET above RAM: refused", crash_header_build(&f, &hdr, &size, &err), -EINVAL);
+	CHECK_CONTAINS("PHYS_OFFSET: named", err.msg, "NUMBER(PHYS_OFFSET)=0x40000001");
+	CHECK("nothing allocated on failure", hdr == NULL);
+	free_facts(&f);
 }
 
 static void test_arm32(void)
@@ -257,6 +334,32 @@ static void test_arm32(void)
 		      ph[2].p_vaddr == 0x80000000 && ph[3].p_paddr == 0x68000000 &&
 		      ph[3].p_vaddr == 0xa8000000);
 	}
+	free(hdr);
+	hdr = NULL;
+	/* 4 GiB from 0: its size does not fit an ELF32 word. */
+	mem_ranges_free(&f.ram);
+	mem_ranges_init(&f.ram);
+	mem_ranges_add(&f.ram, 0, 0x100000000ull);
+	mem_ranges_free(&f.crash);
+	mem_ranges_init(&f.crash);
+	CHECK_EQ("arm, 4 GiB of RAM from 0: header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(hdr + sizeof(Elf64_Ehdr));
+
+		CHECK("arm, 4 GiB from 0: ELF64, whole size", hdr[EI_CLASS] == ELFCLASS64 &&
+		      ph[2].p_type == PT_LOAD && ph[2].p_filesz == 0x100000000ull);
+	}
+	free(hdr);
+	hdr = NULL;
+	/* A note above 4 GiB cannot be written in ELF32 either. */
+	mem_ranges_free(&f.ram);
+	mem_ranges_init(&f.ram);
+	mem_ranges_add(&f.ram, 0x40000000, 0x80000000);
+	cpus[0].addr = 0x100000000ull;
+	CHECK_EQ("arm, a note above 4 GiB: header builds", crash_header_build(&f, &hdr, &size, &err), 0);
+	if (hdr)
+		CHECK("arm, a note above 4 GiB: ELF64, its address whole", hdr[EI_CLASS] == ELFCLASS64 &&
+		      ((const Elf64_Phdr *)(hdr + sizeof(Elf64_Ehdr)))->p_paddr == 0x100000000ull);
 	free(hdr);
 	hdr = NULL;
 	mem_ranges_free(&f.ram);
@@ -394,6 +497,8 @@ int main(int argc, char **argv)
 	test_arm64_header();
 	test_missing_facts();
 	test_page_offset();
+	test_vmcoreinfo_numbers();
+	test_arm64_inconsistent();
 	test_arm32();
 	test_armhf_fixture();
 	test_kcore_elf32();

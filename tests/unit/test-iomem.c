@@ -165,7 +165,8 @@ static void test_inline(void)
 	system_memory_free(&mem);
 
 	/* Names match whole: "reserved2" or "System RAM (boot alias)" are
-	 * not ours; "Crash kernel" is taken at any depth below the top. */
+	 * not ours; "Crash kernel" is taken at any depth below System RAM,
+	 * and nowhere else. */
 	system_memory_init(&mem);
 	CHECK_EQ("names: parses",
 		 parse_str("00000000-0fffffff : System RAM (boot alias)\n"
@@ -179,9 +180,63 @@ static void test_inline(void)
 	CHECK("names: one ram range", mem.ram.n == 1 && mem.ram.r[0].start == 0x40000000);
 	CHECK("names: reserved only the exact name", mem.reserved.n == 1 &&
 	      mem.reserved.r[0].start == 0x41000000);
-	CHECK("names: crash, also outside RAM", mem.crash.n == 2);
+	CHECK("names: crash only inside System RAM", mem.crash.n == 1 &&
+	      mem.crash.r[0].start == 0x60000000);
 	CHECK("names: kernel code", mem.kernel_image.n == 1);
 	system_memory_free(&mem);
+
+	/* What the first fuzz run found: a "Crash kernel" under a top-level
+	 * entry that is not System RAM was taken as a crash region outside
+	 * RAM.  Nor do "Kernel code" or "reserved" count there. */
+	system_memory_init(&mem);
+	CHECK_EQ("crash under non-RAM: parses",
+		 parse_str("40000000-7fffffff : System RAM\n"
+			   "80000000-feceffff : SystemAR M\n"
+			   "  9f800000-bf7fffff : Crash kernel\n"
+			   "  a0000000-a0ffffff : Kernel code\n"
+			   "  b0000000-b0000fff : reserved\n", &mem, &err), 0);
+	CHECK("crash under non-RAM: no crash region", mem.crash.n == 0);
+	CHECK("crash under non-RAM: no kernel image, no reserved",
+	      mem.kernel_image.n == 0 && mem.reserved.n == 0);
+	system_memory_free(&mem);
+
+	/* A nested range reaching past its System RAM (never printed by the
+	 * kernel) counts only inside it; the top of the address space keeps
+	 * its exclusive end. */
+	system_memory_init(&mem);
+	CHECK_EQ("crash past its RAM: parses",
+		 parse_str("40000000-7fffffff : System RAM\n"
+			   "  70000000-8fffffff : Crash kernel\n"
+			   "ffffffff00000000-ffffffffffffffff : System RAM\n"
+			   "  ffffffffff000000-ffffffffffffffff : Crash kernel\n", &mem, &err), 0);
+	CHECK_SET("crash past its RAM: clipped to it", &mem.crash, 0x70000000, 0x80000000,
+		  0xffffffffff000000, UINT64_MAX);
+	system_memory_free(&mem);
+
+	{
+		/* 40 levels of nesting: no resource tree is that deep. */
+		char deep[4096] = "40000000-7fffffff : System RAM\n";
+		int i;
+
+		for (i = 1; i <= 40; i++)
+			snprintf(deep + strlen(deep), sizeof(deep) - strlen(deep),
+				 "%*s40000000-40000fff : reserved\n", 2 * i, "");
+		expect_einval("absurd nesting", deep, "line 33: nested 32 levels deep");
+	}
+	{
+		/* A 1 MiB name is a name like any other. */
+		size_t n = 1u << 20;
+		char *text = malloc(n + 64);
+
+		strcpy(text, "40000000-7fffffff : System RAM\n  50000000-50000fff : ");
+		memset(text + strlen(text), 'x', n);
+		text[n + 50] = '\0';
+		system_memory_init(&mem);
+		CHECK_EQ("1 MiB line: parses", parse_str(text, &mem, &err), 0);
+		CHECK("1 MiB line: RAM", mem.ram.n == 1);
+		system_memory_free(&mem);
+		free(text);
+	}
 
 	/* One real zero-based entry is not a hidden listing. */
 	system_memory_init(&mem);
