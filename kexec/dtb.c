@@ -69,6 +69,26 @@ static int check_header(const void *blob, size_t size, const char *what,
 	return 0;
 }
 
+/* libfdt bounds a version 16 tree's property names by totalsize only, but
+ * those of the version 17 tree fdt_open_into makes of it by
+ * size_dt_strings.  A version 16 tree is checked again as that tree, so an
+ * edit cannot turn a tree that passed into one that does not. */
+static int check_as_v17(const void *blob)
+{
+	/* Reordering copies each block apart, each at most totalsize. */
+	size_t room = 3 * (size_t)fdt_totalsize(blob) + 64;
+	void *buf = malloc(room);
+	int ret;
+
+	if (!buf)
+		return -FDT_ERR_NOSPACE;
+	ret = fdt_open_into(blob, buf, (int)room);
+	if (ret == 0)
+		ret = fdt_check_full(buf, room);
+	free(buf);
+	return ret;
+}
+
 int dtb_check(const void *blob, size_t size, const char *what, struct error *err)
 {
 	int ret;
@@ -84,6 +104,8 @@ int dtb_check(const void *blob, size_t size, const char *what, struct error *err
 	/* fdt_check_full (libfdt >= 1.4.7) walks the whole structure block, so
 	 * later libfdt calls cannot trip over a corrupt tag or name. */
 	ret = fdt_check_full(blob, size);
+	if (ret == 0 && fdt_version(blob) < 17)
+		ret = check_as_v17(blob);
 	if (ret)
 		return error_set(err, -EINVAL, "%s: malformed device tree: %s", what,
 				 fdt_strerror(ret));

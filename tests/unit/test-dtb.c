@@ -4,6 +4,7 @@
 #include "check_ranges.h"
 
 #include <errno.h>
+#include <time.h>
 
 #include <libfdt.h>
 
@@ -49,6 +50,103 @@ static uint64_t be_value(const void *p, int len)
 	for (i = 0; i < len; i++)
 		v = v << 8 | b[i];
 	return v;
+}
+
+/* How many properties of /chosen are called name (libfdt reads the first
+ * only; a second copy would hide behind it). */
+static int chosen_count(const void *blob, const char *name)
+{
+	int chosen = fdt_path_offset(blob, "/chosen"), off, n = 0;
+
+	fdt_for_each_property_offset(off, blob, chosen) {
+		const char *p;
+		int len;
+
+		if (fdt_getprop_by_offset(blob, off, &p, &len) && !strcmp(p, name))
+			n++;
+	}
+	return n;
+}
+
+/* Trees too large or too deep for a .dts (dtc's parser runs out of stack
+ * on deep nesting) are written here with libfdt's sequential writer. */
+#define SW(call)                                                               \
+	do {                                                                   \
+		if ((call) != 0) {                                             \
+			printf("Bail out! %s failed\n", #call);                \
+			exit(1);                                               \
+		}                                                              \
+	} while (0)
+
+static void *sw_start(int size)
+{
+	void *fdt = malloc((size_t)size);
+
+	if (!fdt) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	SW(fdt_create(fdt, size));
+	SW(fdt_finish_reservemap(fdt));
+	SW(fdt_begin_node(fdt, ""));
+	return fdt;
+}
+
+static void *sw_finish(void *fdt)
+{
+	SW(fdt_end_node(fdt));
+	SW(fdt_finish(fdt));
+	return fdt;
+}
+
+/* A PL011 at 0x9000000 below `depth` nested buses with empty ranges (the
+ * default 2 address and 1 size cells), named by stdout-path. */
+static void *deep_console(int depth)
+{
+	void *fdt = sw_start(DTB_MAX_SIZE);
+	char *path = malloc((size_t)depth * 2 + 8);
+	fdt32_t reg[3] = { cpu_to_fdt32(0), cpu_to_fdt32(0x9000000), cpu_to_fdt32(0x1000) };
+	int i;
+
+	for (i = 0; i < depth; i++)
+		memcpy(path + 2 * i, "/a", 2);
+	strcpy(path + 2 * depth, "/uart");
+	SW(fdt_begin_node(fdt, "chosen"));
+	SW(fdt_property_string(fdt, "stdout-path", path));
+	SW(fdt_end_node(fdt));
+	for (i = 0; i < depth; i++) {
+		SW(fdt_begin_node(fdt, "a"));
+		SW(fdt_property(fdt, "ranges", NULL, 0));
+	}
+	SW(fdt_begin_node(fdt, "uart"));
+	SW(fdt_property_string(fdt, "compatible", "arm,pl011"));
+	SW(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	for (i = 0; i <= depth; i++)
+		SW(fdt_end_node(fdt));
+	free(path);
+	return sw_finish(fdt);
+}
+
+/* One /memory node whose 1-cell reg lists n disjoint 4 KiB ranges,
+ * highest first. */
+static void *many_ranges(int n)
+{
+	void *fdt = sw_start(DTB_MAX_SIZE);
+	fdt32_t *reg = malloc((size_t)n * 2 * sizeof(*reg));
+	int i;
+
+	for (i = 0; i < n; i++) {
+		reg[2 * i] = cpu_to_fdt32((uint32_t)(n - i) * 0x2000);
+		reg[2 * i + 1] = cpu_to_fdt32(0x1000);
+	}
+	SW(fdt_property_u32(fdt, "#address-cells", 1));
+	SW(fdt_property_u32(fdt, "#size-cells", 1));
+	SW(fdt_begin_node(fdt, "memory@0"));
+	SW(fdt_property_string(fdt, "device_type", "memory"));
+	SW(fdt_property(fdt, "reg", reg, n * 2 * (int)sizeof(*reg)));
+	SW(fdt_end_node(fdt));
+	free(reg);
+	return sw_finish(fdt);
 }
 
 /* ---- dtb_check ---------------------------------------------------------- */
@@ -101,6 +199,66 @@ static void test_check(void)
 	}
 	CHECK_EQ("check: bad name offset", dtb_check(bad, size, "names.dtb", &err), -EINVAL);
 	free(bad);
+	free(blob);
+}
+
+/* Header fields are checked before libfdt reads through them. */
+static void test_check_header(void)
+{
+	static const struct {
+		const char *name;
+		int field; /* 32-bit word of the header */
+		uint32_t value;
+		const char *message;
+	} bad[] = {
+		{ "check header: version 15", 5, 15, "h.dtb: device tree version 15 is older than 16" },
+		{ "check header: needs a version 18 reader", 6, 18, "h.dtb: device tree needs a reader of version 18" },
+		{ "check header: last compatible above version", 6, 17, "h.dtb: device tree header is inconsistent" },
+		{ "check header: totalsize above 2 MiB", 1, DTB_MAX_SIZE + 8, "h.dtb: header says" },
+		{ "check header: totalsize below the header", 1, 16, "h.dtb: header says 16 bytes" },
+		{ "check header: reservation map past the end", 4, 0x7ffffff8, "h.dtb: memory reservation map" },
+		{ "check header: reservation map misaligned", 4, 44, "h.dtb: memory reservation map" },
+		{ "check header: structure block wraps", 2, 0xfffffff0, "h.dtb: structure block" },
+		{ "check header: structure block misaligned", 2, 0x3a, "h.dtb: structure block" },
+		{ "check header: structure size wraps", 9, 0xfffffff0, "h.dtb: structure block" },
+		{ "check header: strings size wraps", 8, 0xfffffff0, "h.dtb: strings block" },
+	};
+	struct error err = { "" };
+	size_t size, i;
+	char *blob = load("qemu-virt.dtb", &size), *h;
+	char name[96];
+
+	/* Room beyond totalsize, so that only the field under test is wrong. */
+	h = calloc(1, DTB_MAX_SIZE + 64);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(h, blob, size);
+		if (bad[i].field == 6)
+			((fdt32_t *)h)[5] = cpu_to_fdt32(16);
+		((fdt32_t *)h)[bad[i].field] = cpu_to_fdt32(bad[i].value);
+		CHECK_EQ(bad[i].name, dtb_check(h, DTB_MAX_SIZE + 64, "h.dtb", &err), -EINVAL);
+		snprintf(name, sizeof(name), "%s: message", bad[i].name);
+		CHECK_CONTAINS(name, err.msg, bad[i].message);
+		CHECK(name, !strchr(err.msg, '\n'));
+	}
+	free(h);
+	free(blob);
+
+	/* The fixture that crashed libfdt 1.6.1's fdt_check_full. */
+	blob = load("old-version.dtb", &size);
+	CHECK_EQ("check: old version refused", dtb_check(blob, size, "old-version.dtb", &err),
+		 -EINVAL);
+	CHECK_STR("check: old version message", err.msg, "old-version.dtb: device tree version "
+		  "15 is older than 16, which kexec cannot edit");
+	free(blob);
+
+	blob = load("qemu-virt-v16.dtb", &size);
+	CHECK_EQ("check: version 16 accepted", dtb_check(blob, size, "v16.dtb", &err), 0);
+	/* Names past size_dt_strings: libfdt reads them in a version 16 tree,
+	 * but not once fdt_open_into has made it version 17. */
+	((fdt32_t *)blob)[8] = cpu_to_fdt32(0);
+	CHECK_EQ("check: version 16 names past its strings block",
+		 dtb_check(blob, size, "v16.dtb", &err), -EINVAL);
+	CHECK_CONTAINS("check: version 16 strings message", err.msg, "v16.dtb: malformed");
 	free(blob);
 }
 
@@ -261,6 +419,136 @@ static void test_update_arm32(void)
 	free(blob);
 }
 
+static void test_update_crash(void)
+{
+	struct error err = { "" };
+	static const struct mem_range usable[2] = {
+		{ 0x60000000, 0x70000000 }, { 0x80000000, 0x90000000 },
+	};
+	uint8_t seed[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct chosen_update u = {
+		.bootargs = "console=ttyAMA0 maxcpus=1",
+		.rng_seed = seed,
+		.rng_seed_size = sizeof(seed),
+		.kaslr_seed = 0x1234,
+		.crash = true,
+		.elfcorehdr_addr = 0x7f000000,
+		.elfcorehdr_size = 0x10000,
+		.usable_ranges = usable,
+		.nr_usable_ranges = 2,
+	};
+	size_t size, out_size;
+	void *blob = load("qemu-virt.dtb", &size), *out;
+	const uint8_t *p;
+	int len;
+
+	CHECK_EQ("update crash: succeeds", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	p = chosen_prop(out, "linux,elfcorehdr", &len);
+	CHECK_EQ("update crash: elfcorehdr in 2+2 cells", len, 16);
+	CHECK("update crash: elfcorehdr", p && be_value(p, 8) == 0x7f000000 &&
+	      be_value(p + 8, 8) == 0x10000);
+	p = chosen_prop(out, "linux,usable-memory-range", &len);
+	CHECK_EQ("update crash: two usable ranges", len, 32);
+	CHECK("update crash: usable ranges", p && be_value(p, 8) == 0x60000000 &&
+	      be_value(p + 8, 8) == 0x10000000 && be_value(p + 16, 8) == 0x80000000 &&
+	      be_value(p + 24, 8) == 0x10000000);
+	CHECK("update crash: no rng-seed", !chosen_prop(out, "rng-seed", &len));
+	CHECK("update crash: no kaslr-seed", !chosen_prop(out, "kaslr-seed", &len));
+	free(out);
+
+	u.elfcorehdr_addr = 0xfffffffffffff000ull;
+	CHECK_EQ("update crash: elfcorehdr wrapping 2^64",
+		 dtb_update_chosen(blob, &u, &out, &out_size, &err), -EINVAL);
+	CHECK_CONTAINS("update crash: wrap message", err.msg, "linux,elfcorehdr");
+	free(blob);
+
+	/* A 1-cell root: addresses that fit are written in 1 cell, others
+	 * refused rather than truncated. */
+	blob = load("arm32.dtb", &size);
+	u.elfcorehdr_addr = 0x7f000000;
+	CHECK_EQ("update crash arm32: succeeds", dtb_update_chosen(blob, &u, &out, &out_size, &err),
+		 0);
+	p = chosen_prop(out, "linux,elfcorehdr", &len);
+	CHECK_EQ("update crash arm32: elfcorehdr in 1+1 cells", len, 8);
+	CHECK("update crash arm32: elfcorehdr", p && be_value(p, 4) == 0x7f000000 &&
+	      be_value(p + 4, 4) == 0x10000);
+	free(out);
+	u.elfcorehdr_addr = 0x100000000ull;
+	CHECK_EQ("update crash arm32: header above 4 GiB",
+		 dtb_update_chosen(blob, &u, &out, &out_size, &err), -EINVAL);
+	CHECK_CONTAINS("update crash arm32: message", err.msg, "does not fit the root's");
+	u.elfcorehdr_addr = 0xfffffffffffff000ull;
+	u.elfcorehdr_size = 0x2000;
+	CHECK_EQ("update crash arm32: wrapping header not truncated",
+		 dtb_update_chosen(blob, &u, &out, &out_size, &err), -EINVAL);
+	free(blob);
+}
+
+/* A /chosen repeating the properties an update owns: no stale copy
+ * survives behind the one written or removed. */
+static void test_update_repeated(void)
+{
+	static const struct {
+		const char *name;
+		int copies;
+	} props[] = {
+		{ "bootargs", 1 }, { "linux,initrd-start", 1 }, { "rng-seed", 1 },
+		{ "kaslr-seed", 1 }, { "linux,elfcorehdr", 0 }, { "linux,usable-memory-range", 0 },
+	};
+	struct error err = { "" };
+	uint8_t seed[4] = { 9, 9, 9, 9 };
+	struct chosen_update u = {
+		.bootargs = "console=ttyS0",
+		.has_initrd = true,
+		.initrd_start = 0x50000000,
+		.initrd_end = 0x51000000,
+		.rng_seed = seed,
+		.rng_seed_size = sizeof(seed),
+		.kaslr_seed = 0x42,
+	};
+	size_t size, out_size, i;
+	void *blob = load("repeated-chosen.dtb", &size), *out;
+	const uint8_t *p;
+	char name[96];
+	int len;
+
+	CHECK_EQ("update repeated: fixture passes the check",
+		 dtb_check(blob, size, "repeated-chosen.dtb", &err), 0);
+	CHECK_EQ("update repeated: fixture repeats elfcorehdr",
+		 chosen_count(blob, "linux,elfcorehdr"), 2);
+	CHECK_EQ("update repeated: succeeds", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	CHECK_EQ("update repeated: result valid", dtb_check(out, out_size, "out", &err), 0);
+	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+		snprintf(name, sizeof(name), "update repeated: %d %s left", props[i].copies,
+			 props[i].name);
+		CHECK_EQ(name, chosen_count(out, props[i].name), props[i].copies);
+	}
+	CHECK_STR("update repeated: bootargs", chosen_prop(out, "bootargs", &len), "console=ttyS0");
+	p = chosen_prop(out, "kaslr-seed", &len);
+	CHECK("update repeated: kaslr-seed refreshed", p && len == 8 && be_value(p, 8) == 0x42);
+	CHECK("update repeated: uefi kept", chosen_prop(out, "linux,uefi-system-table", &len) &&
+	      len == 8);
+	free(out);
+	free(blob);
+}
+
+/* A version 16 tree (no size_dt_struct) is edited into a version 17 one. */
+static void test_update_v16(void)
+{
+	struct error err = { "" };
+	struct chosen_update u = { .bootargs = "quiet" };
+	size_t size, out_size;
+	void *blob = load("qemu-virt-v16.dtb", &size), *out;
+	int len;
+
+	CHECK_EQ("update v16: succeeds", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	CHECK_EQ("update v16: result valid", dtb_check(out, out_size, "out", &err), 0);
+	CHECK_EQ("update v16: result is version 17", fdt_version(out), 17);
+	CHECK_STR("update v16: bootargs", chosen_prop(out, "bootargs", &len), "quiet");
+	free(out);
+	free(blob);
+}
+
 static void test_update_limits(void)
 {
 	struct error err = { "" };
@@ -399,6 +687,119 @@ static void test_memory(void)
 	mem_ranges_free(&res);
 }
 
+/* Root #address-cells and #size-cells of every kind, and /memreserve/
+ * entries at the top of the address space. */
+static void test_memory_cells(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t ac, sc;
+		uint32_t reg[6];
+		int reg_cells, ret;
+		const char *message;
+	} cases[] = {
+		{ "memory cells: #address-cells 0", 0, 1, { 0x1000 }, 1, -EINVAL,
+		  "root: #address-cells" },
+		{ "memory cells: #address-cells 3", 3, 1, { 0, 0, 0x40000000, 0x1000 }, 4, 0, NULL },
+		{ "memory cells: 3 cells beyond 64 bits", 3, 1, { 1, 0, 0x40000000, 0x1000 }, 4,
+		  -EINVAL, "reg entry 0 does not fit 64-bit addresses" },
+		{ "memory cells: huge #address-cells", 0x40000000, 1, { 0 }, 1, -EINVAL,
+		  "root: #address-cells" },
+		{ "memory cells: #size-cells 0 gives no RAM", 1, 0, { 0x40000000 }, 1, -ENOENT,
+		  "no memory node" },
+		{ "memory cells: #size-cells 3", 1, 3, { 0x40000000, 0, 0, 0x1000 }, 4, 0, NULL },
+		{ "memory cells: reg shorter than one entry", 2, 2, { 0, 0x40000000, 0 }, 3, -EINVAL,
+		  "reg is 12 bytes, not a multiple of 4 cells" },
+	};
+	struct error err = { "" };
+	struct mem_ranges ram, res;
+	size_t size, i;
+	void *blob = load("qemu-virt.dtb", &size), *ed;
+	char name[96];
+
+	mem_ranges_init(&ram);
+	mem_ranges_init(&res);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ed = editable(blob);
+		fdt_setprop_u32(ed, 0, "#address-cells", cases[i].ac);
+		fdt_setprop_u32(ed, 0, "#size-cells", cases[i].sc);
+		set_reg(ed, "/memory@40000000", cases[i].reg, cases[i].reg_cells);
+		CHECK_EQ(cases[i].name, dtb_memory(ed, &ram, &res, &err), cases[i].ret);
+		snprintf(name, sizeof(name), "%s: result", cases[i].name);
+		if (cases[i].message)
+			CHECK_CONTAINS(name, err.msg, cases[i].message);
+		else
+			CHECK_SET(name, &ram, 0x40000000, 0x40001000);
+		mem_ranges_free(&ram);
+		mem_ranges_free(&res);
+		free(ed);
+	}
+
+	/* A reg whose byte length is not a whole number of cells. */
+	ed = editable(blob);
+	fdt_setprop(ed, fdt_path_offset(ed, "/memory@40000000"), "reg", "\0\0\0\0\0\0", 6);
+	CHECK_EQ("memory: reg of 6 bytes", dtb_memory(ed, &ram, &res, &err), -EINVAL);
+	free(ed);
+	mem_ranges_free(&ram);
+	mem_ranges_free(&res);
+
+	/* /memreserve/ ending exactly at 2^64 is capped (memrange.c); past it,
+	 * refused. */
+	ed = editable(blob);
+	fdt_add_mem_rsv(ed, 0xfffffffffffff000ull, 0x1000);
+	CHECK_EQ("memory: memreserve ending at 2^64", dtb_memory(ed, &ram, &res, &err), 0);
+	CHECK_SET("memory: memreserve capped", &res, 0xfffffffffffff000ull, UINT64_MAX);
+	fdt_add_mem_rsv(ed, 0xfffffffffffff000ull, 0x2000);
+	mem_ranges_free(&ram);
+	mem_ranges_free(&res);
+	CHECK_EQ("memory: memreserve wrapping 2^64", dtb_memory(ed, &ram, &res, &err), -EINVAL);
+	CHECK_CONTAINS("memory: memreserve wrap message", err.msg, "wraps past 2^64");
+	free(ed);
+	mem_ranges_free(&ram);
+	mem_ranges_free(&res);
+
+	/* /reserved-memory with cells we cannot read. */
+	ed = editable(blob);
+	{
+		int rm = fdt_add_subnode(ed, 0, "reserved-memory");
+
+		fdt_setprop_u32(ed, rm, "#address-cells", 9);
+		fdt_add_subnode(ed, rm, "x@0");
+	}
+	CHECK_EQ("memory: /reserved-memory with 9 cells", dtb_memory(ed, &ram, &res, &err),
+		 -EINVAL);
+	CHECK_CONTAINS("memory: /reserved-memory message", err.msg, "/reserved-memory");
+	free(ed);
+	mem_ranges_free(&ram);
+	mem_ranges_free(&res);
+	free(blob);
+}
+
+/* A quarter of a million ranges in descending order, in a second or so
+ * even under the sanitizers (a quadratic insertion takes minutes). */
+static void test_memory_many(void)
+{
+	struct error err = { "" };
+	struct mem_ranges ram, res;
+	void *blob = many_ranges(250000);
+	clock_t t0 = clock();
+	size_t i;
+	int sorted = 1;
+
+	mem_ranges_init(&ram);
+	mem_ranges_init(&res);
+	CHECK_EQ("memory many: passes the check", dtb_check(blob, fdt_totalsize(blob), "m", &err), 0);
+	CHECK_EQ("memory many: ok", dtb_memory(blob, &ram, &res, &err), 0);
+	CHECK_EQ("memory many: 250000 ranges", ram.n, 250000);
+	for (i = 1; i < ram.n; i++)
+		sorted &= ram.r[i - 1].end < ram.r[i].start;
+	CHECK("memory many: sorted", sorted && ram.n && ram.r[0].start == 0x2000);
+	CHECK("memory many: within 10 s", clock() - t0 < 10 * CLOCKS_PER_SEC);
+	mem_ranges_free(&ram);
+	mem_ranges_free(&res);
+	free(blob);
+}
+
 /* ---- dtb_stdout_uart ---------------------------------------------------- */
 
 /* blob with /chosen's stdout-path (created if needed) set to path. */
@@ -483,15 +884,69 @@ static void test_uart(void)
 	free(blob);
 }
 
+/* Aliases are resolved once, to absolute paths only. */
+static void test_uart_alias(void)
+{
+	struct uart_info u;
+	size_t size;
+	void *blob = load("self-alias.dtb", &size), *ed;
+
+	CHECK_EQ("uart alias: self-referring alias is ENOENT", dtb_stdout_uart(blob, &u), -ENOENT);
+	ed = with_stdout(blob, "stdout-path", "serial0:115200");
+	CHECK_EQ("uart alias: loop of two aliases is ENOENT", dtb_stdout_uart(ed, &u), -ENOENT);
+	free(ed);
+	ed = with_stdout(blob, "stdout-path", "soc/pl011@0:115200n8");
+	CHECK_EQ("uart alias: alias with a sub-path found", dtb_stdout_uart(ed, &u), 0);
+	CHECK_EQ("uart alias: sub-path address", u.addr, 0x9000000);
+	free(ed);
+	ed = with_stdout(blob, "stdout-path", "soc//pl011@0/");
+	CHECK_EQ("uart alias: extra slashes", dtb_stdout_uart(ed, &u), 0);
+	free(ed);
+	ed = with_stdout(blob, "stdout-path", "soc/nothing");
+	CHECK_EQ("uart alias: missing sub-path", dtb_stdout_uart(ed, &u), -ENOENT);
+	free(ed);
+	ed = with_stdout(blob, "stdout-path", ":115200");
+	CHECK_EQ("uart alias: empty path", dtb_stdout_uart(ed, &u), -ENOENT);
+	free(ed);
+	free(blob);
+}
+
+/* A console at the bottom of many buses: found when a few deep, refused
+ * quickly when absurdly deep (climbing with fdt_parent_offset is
+ * quadratic in the depth). */
+static void test_uart_deep(void)
+{
+	struct uart_info u;
+	void *blob = deep_console(8);
+	clock_t t0;
+
+	CHECK_EQ("uart deep: 8 buses deep found", dtb_stdout_uart(blob, &u), 0);
+	CHECK_EQ("uart deep: address", u.addr, 0x9000000);
+	free(blob);
+	blob = deep_console(60000);
+	t0 = clock();
+	CHECK_EQ("uart deep: 60000 buses deep is ENOENT", dtb_stdout_uart(blob, &u), -ENOENT);
+	CHECK("uart deep: within 10 s", clock() - t0 < 10 * CLOCKS_PER_SEC);
+	free(blob);
+}
+
 int main(int argc, char **argv)
 {
 	dir = fixtures_dir(argc, argv);
 	test_check();
+	test_check_header();
 	test_update_qemu();
 	test_update_uefi();
 	test_update_arm32();
 	test_update_limits();
+	test_update_crash();
+	test_update_repeated();
+	test_update_v16();
 	test_memory();
+	test_memory_cells();
+	test_memory_many();
 	test_uart();
+	test_uart_alias();
+	test_uart_deep();
 	return check_status();
 }
