@@ -111,6 +111,33 @@ static int build_crash_header(const struct arch_backend *arch,
 	return 0;
 }
 
+/* Unwrapping holds at most KERNEL_LIMIT, and at most half of MemAvailable:
+ * kexec_load(2) copies the unpacked kernel into kernel memory while we
+ * still hold it, so a kernel unpacking past half of what is available
+ * could never be loaded, and stopping there keeps a decompression bomb
+ * from exhausting the machine first.  Without /proc/meminfo, KERNEL_LIMIT
+ * alone. */
+static int unwrap_kernel(const char *path, struct load_inputs *in,
+			 struct kernel_file *kernel, struct error *err)
+{
+	struct meminfo mem;
+	size_t limit = KERNEL_LIMIT;
+	int ret;
+
+	if (system_meminfo(&mem, NULL) == 0 && mem.available / 2 < KERNEL_LIMIT)
+		limit = (size_t)(mem.available / 2);
+	ret = format_unwrap_kernel(in->kernel.data, in->kernel.size, limit, path, kernel,
+				   &in->kernel_unpacked, err);
+	if (ret == -EFBIG && limit < KERNEL_LIMIT) {
+		char msg[sizeof(err->msg)];
+
+		memcpy(msg, err->msg, sizeof(msg));
+		error_set(err, ret, "%s; the limit is half of MemAvailable (%" PRIu64 " MiB)", msg,
+			  mem.available >> 20);
+	}
+	return ret;
+}
+
 /* kexec_load(2) copies every segment into kernel memory it allocates
  * during the call: more than the machine has available and the OOM killer
  * strikes inside it (us, or another process).  Refused before, with the
@@ -155,8 +182,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	mem_ranges_init(&sys.usable);
 	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
 	if (!ret)
-		ret = format_unwrap_kernel(in.kernel.data, in.kernel.size, KERNEL_LIMIT,
-					   opts->kernel, &req.kernel, &in.kernel_unpacked, &err);
+		ret = unwrap_kernel(opts->kernel, &in, &req.kernel, &err);
 	if (!ret && opts->initrd)
 		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
 	if (!ret && opts->initrd)
