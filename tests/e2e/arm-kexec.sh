@@ -9,7 +9,7 @@
 #
 # usage: tests/e2e/arm-kexec.sh (--kexec PATH | --kexec-tools-debian)
 #            --mode hyp|svc [--flavour lpae|armmp] [--kernel-format zimage|uimage]
-#            [--scenario boot|mismatch] [--out DIR] [--timeout SECONDS] [--verbose]
+#            [--scenario boot|mismatch|bad-inputs] [--out DIR] [--timeout SECONDS] [--verbose]
 #   --kexec PATH          a static armhf kexec binary (ours), put at /sbin/kexec
 #   --kexec-tools-debian  Debian's kexec-tools:armhf plus its shared libraries
 #                         instead (to validate the harness itself)
@@ -35,6 +35,10 @@
 #                         digest deliberately wrong (KEXEC_TEST_CORRUPT_DIGEST)
 #                         and check that the purgatory reports it and halts;
 #                         QEMU is stopped as soon as the purgatory says halted
+#   --scenario bad-inputs instead: load the kernel, make the failed loads of
+#                         lib.sh's e2e_bad_inputs (each must fail by itself
+#                         with one line and leave the kernel loaded), then
+#                         kexec -e must boot it as in boot
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
 #   --kexec-env VAR=VALUE environment for the guest's kexec, e.g.
 #                         KEXEC_SHA256_PORTABLE=1 or KEXEC_PURGATORY_UNCACHED=1
@@ -94,10 +98,7 @@ case $s_loaded in
 0|1) s_not_loaded=$((1 - s_loaded)) ;;
 *) e2e_die "--status-loaded-rc must be 0 or 1" ;;
 esac
-case $scenario in
-boot|mismatch) ;;
-*) e2e_die "--scenario must be boot or mismatch" ;;
-esac
+e2e_scenario_valid
 if [ $debian_kexec = yes ]; then
 	[ -z "$kexec_bin" ] || e2e_die "--kexec and --kexec-tools-debian exclude each other"
 else
@@ -177,11 +178,7 @@ e2e_boot "$timeout_s" "${qemu[@]}"
 failures=0
 echo "# kernel: $(basename "$zimage") ($(stat -c %s "$zimage") bytes)${uload:+, loaded as a uImage (load = entry = $uload)}"
 e2e_check_first_kernel "$out"
-if [ "$scenario" = boot ]; then
-	e2e_check_boot_scenario
-else
-	e2e_check_mismatch_scenario
-fi
+e2e_check_scenario
 
 # --- timings ------------------------------------------------------------------
 e2e_timings

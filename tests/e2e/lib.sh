@@ -153,12 +153,6 @@ EOF
 	} >"$1"
 }
 
-# e2e_write_init1 FILE SCENARIO KERNEL APPEND2 LOAD_FLAGS: the first
-# initramfs's /init.  KERNEL is the kernel's path in the initramfs (/Image);
-# /broken-NAME and /random-NAME next to it must be two files that are not
-# kernels: loading either must fail and leave the loaded kernel in place.
-# The guest reports raw facts between "E2E: BEGIN x" / "E2E: END x ..." lines;
-# the host decides what passes.  Every step reads back kexec_loaded too.
 # The start every first /init shares: busybox applets, the pseudo file
 # systems, the first kernel's command line and entry mode, and run NAME
 # CMD..., which brackets CMD with markers carrying its exit code and the
@@ -189,6 +183,31 @@ echo "E2E: mode1 $(dmesg | grep -o -E "$MODE_ERE" | head -n 1)"
 EOF
 }
 
+# e2e_bad_inputs: the loads --scenario bad-inputs makes after a good one, as
+# NAME|WHAT|ARGUMENTS lines (ARGUMENTS as the guest's /init writes them:
+# $KERNEL, $BROKEN; /tmp/fifo and /tmp/dir are made there, /hostile.dtb
+# by e2e_make_initrd1).  Each must fail by itself with one line on stderr
+# and leave the loaded kernel loaded.  (Should the long command line be
+# accepted, its panic=-1 makes the kernel it loaded, which has no initramfs,
+# end the run at once instead of at the timeout.)
+e2e_bad_inputs() {
+	cat <<'EOF'
+fifo-initrd|a FIFO with no writer as --initrd|-l $KERNEL --initrd=/tmp/fifo
+dev-zero|/dev/zero as the kernel|-l /dev/zero
+truncated|the kernel cut to 4 KiB|-l $BROKEN
+hostile-dtb|a version 3 DTB whose root name has no '/' as --dtb|-l $KERNEL --dtb=/hostile.dtb
+long-cmdline|a command line of 3000 bytes|-l $KERNEL --command-line="panic=-1 $(head -c 2991 /dev/zero | tr '\0' a)"
+dir|a directory as the kernel|-l /tmp/dir
+EOF
+}
+
+# e2e_write_init1 FILE SCENARIO KERNEL APPEND2 LOAD_FLAGS: the first
+# initramfs's /init for SCENARIO (boot, mismatch, bad-inputs).  KERNEL is the
+# kernel's path in the initramfs (/Image); /broken-NAME and /random-NAME next
+# to it must be two files that are not kernels: loading either must fail and
+# leave the loaded kernel in place.
+# The guest reports raw facts between "E2E: BEGIN x" / "E2E: END x ..." lines;
+# the host decides what passes.  Every step reads back kexec_loaded too.
 e2e_write_init1() {
 	local file=$1 scenario=$2 kernel=$3 append2=$4 load_flags=$5 kexec_env=${6:-}
 	local dir=${kernel%/*} name=${kernel##*/}
@@ -213,7 +232,8 @@ gzip -c /sys/firmware/fdt | base64
 echo "E2E: END fdt"
 
 EOF
-		if [ "$scenario" = boot ]; then
+		case $scenario in
+		boot)
 			cat <<'EOF'
 run status-empty $KEXEC -l -S
 run load $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
@@ -228,12 +248,38 @@ run load-random $KEXEC -l $RANDOM_FILE
 # kexec -e still means something; the host has counted the failure.
 run reload-final $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
 EOF
-		else
+			;;
+		mismatch)
 			# Segment 1 is recorded with a wrong digest on purpose.
 			cat <<'EOF'
 run load-corrupt env KEXEC_TEST_CORRUPT_DIGEST=1 $KEXEC -d -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
 EOF
-		fi
+			;;
+		bad-inputs)
+			# A good load, then the loads of e2e_bad_inputs, each under
+			# a timeout (a hang must not eat the run), its stderr kept
+			# apart and counted.  No reload: kexec -e must boot what
+			# the good load loaded.
+			cat <<'EOF'
+run load $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+bad() {
+	name=$1
+	shift
+	echo "E2E: BEGIN $name: $(echo "$*" | cut -c1-100)"
+	timeout 10 "$@" >/tmp/out 2>/tmp/err
+	rc=$?
+	sed 's/^/E2E: stderr /' /tmp/err
+	echo "E2E: END $name rc=$rc loaded=$(loaded) stderr_lines=$(wc -l </tmp/err)"
+}
+mkfifo /tmp/fifo
+mkdir -p /tmp/dir
+EOF
+			e2e_bad_inputs | while IFS='|' read -r name _ argv; do
+				echo "bad $name \$KEXEC $argv"
+			done
+			echo 'run status-after-bad $KEXEC -l -S'
+			;;
+		esac
 		cat <<'EOF'
 sync
 echo "E2E: kexec -e now"
@@ -269,16 +315,25 @@ e2e_stamp() {
 # written to $work/init1): busybox, the kexec payload (array kexec_payload),
 # KERNEL as /NAME, the second initramfs, and two files that are not kernels
 # (KERNEL cut to 4 KiB and 64 KiB of random bytes) whose loads must fail.
+# With --scenario bad-inputs, also /hostile.dtb: the fixture qemu-virt.dtb
+# claiming version 3, in which node names are full paths (the root's "" has
+# no '/').
 e2e_make_initrd1() {
-	local kernel=$1 kname=$2
+	local kernel=$1 kname=$2 extra=()
 	head -c 4096 "$kernel" >"$work/broken-$kname"
 	head -c 65536 /dev/urandom >"$work/random-$kname"
+	if [ "$scenario" = bad-inputs ]; then
+		cp "$e2e_top/tests/fixtures/dtb/qemu-virt.dtb" "$work/hostile.dtb"
+		printf '\0\0\0\3\0\0\0\2' | dd of="$work/hostile.dtb" bs=1 seek=20 conv=notrunc status=none
+		extra=(--file "$work/hostile.dtb:/hostile.dtb")
+	fi
 	"$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
 		"${kexec_payload[@]}" \
 		--file "$kernel:/$kname" \
 		--file "$out/initrd2.cpio.gz:/initrd2.cpio.gz" \
 		--file "$work/broken-$kname:/broken-$kname" \
-		--file "$work/random-$kname:/random-$kname"
+		--file "$work/random-$kname:/random-$kname" \
+		"${extra[@]}"
 }
 
 # e2e_dump_dtb QEMU_ARGV...: $out/qemu-virt.dtb, the DTB QEMU hands the first
@@ -362,7 +417,7 @@ e2e_check_first_kernel() {
 # e2e_check_boot_scenario: the steps of the boot scenario, then the second
 # kernel: booted, with our command line and initramfs, in the same mode.
 e2e_check_boot_scenario() {
-	local b what msg returned cmdline2
+	local b what msg
 	check "kexec -l -S says \"not loaded\" before anything is loaded (rc=$(rc_of status-empty), not loaded means $s_not_loaded)" eq "$(rc_of status-empty)" "$s_not_loaded"
 	check "kexec_loaded is 0 before anything is loaded" eq "$(loaded_of status-empty)" 0
 	check "kexec -l $kernel_desc --initrd --append exits 0 (rc=$(rc_of load))" eq "$(rc_of load)" 0
@@ -382,6 +437,37 @@ e2e_check_boot_scenario() {
 		check "kexec_loaded stays 1 after the failed load of the $what" eq "$(loaded_of load-$b)" 1
 	done
 	check "final kexec -l before kexec -e exits 0 (rc=$(rc_of reload-final))" eq "$(rc_of reload-final)" 0
+	e2e_check_second_kernel
+}
+
+# e2e_check_bad_inputs_scenario: the good load, each of e2e_bad_inputs
+# failed by itself (not killed by the guest's timeout or a signal) with one
+# line "kexec: ..." on stderr and left the kernel loaded, kexec -l -S says
+# so; then kexec -e booted the good load (e2e_check_second_kernel).
+e2e_check_bad_inputs_scenario() {
+	local name what rc lines msg
+	check "kexec -l $kernel_desc --initrd --append exits 0 (rc=$(rc_of load))" eq "$(rc_of load)" 0
+	check "kexec_loaded is 1 after the load" eq "$(loaded_of load)" 1
+	while IFS='|' read -r name what _; do
+		rc=$(rc_of "$name")
+		lines=$(end_line "$name" | sed -n 's/.* stderr_lines=\([0-9]*\).*/\1/p')
+		msg=$(output_of "$name" | sed -n 's/^E2E: stderr //p' | head -n 1)
+		# Above 124: the guest's timeout or a signal ended it.
+		check "kexec -l with $what fails by itself (rc=${rc:-none})" \
+			test -n "$rc" -a "${rc:-0}" != 0 -a "${rc:-0}" -lt 124
+		check "kexec -l with $what prints one line on stderr (stderr lines: ${lines:-?}${msg:+, \"$msg\"})" \
+			test "${lines:-0}" = 1 -a "${msg#kexec: }" != "$msg"
+		check "kexec_loaded stays 1 after the load of $what" eq "$(loaded_of "$name")" 1
+	done < <(e2e_bad_inputs)
+	check "kexec -l -S says \"loaded\" after the bad loads (rc=$(rc_of status-after-bad), loaded means $s_loaded)" \
+		eq "$(rc_of status-after-bad)" "$s_loaded"
+	e2e_check_second_kernel
+}
+
+# e2e_check_second_kernel: kexec -e did not return, and the second kernel
+# booted with our command line and initramfs, in the same mode as the first.
+e2e_check_second_kernel() {
+	local returned cmdline2
 	check "first /init reached kexec -e" test -n "$(first 'E2E: kexec -e now')"
 	returned=$(first 'E2E: END kexec-e rc=')
 	check "kexec -e did not return${returned:+ ($(text "$returned" | sed 's/.*E2E: //'))}" test -z "$returned"
@@ -426,6 +512,22 @@ e2e_check_mismatch_scenario() {
 	check "QEMU was stopped once the purgatory halted (not by the timeout)" \
 		test -n "$(first 'HOST: purgatory halted; stopping QEMU')"
 	init2=""
+}
+
+# e2e_check_scenario: the checks of $scenario, after e2e_check_first_kernel.
+e2e_check_scenario() {
+	case $scenario in
+	boot) e2e_check_boot_scenario ;;
+	mismatch) e2e_check_mismatch_scenario ;;
+	bad-inputs) e2e_check_bad_inputs_scenario ;;
+	esac
+}
+# e2e_scenario_valid: dies unless $scenario is one the kexec harnesses run.
+e2e_scenario_valid() {
+	case $scenario in
+	boot|mismatch|bad-inputs) ;;
+	*) e2e_die "--scenario must be boot, mismatch or bad-inputs" ;;
+	esac
 }
 
 # --- timings ------------------------------------------------------------------
