@@ -112,6 +112,10 @@ usable() {
 	finished "$name"
 }
 
+for tool in dtc perl gzip timeout truncate; do
+	command -v $tool >/dev/null || { not_ok "$tool is needed to make the bad inputs"; exit 1; }
+done
+
 # --- the good inputs each row starts from ---------------------------------------
 # Copies in our own folder: readable by the unprivileged user too.
 chmod 0755 "$tmp"
@@ -166,10 +170,8 @@ cp "$fx/zImage" "$d/zImage-end-before-start"
 put "$d/zImage-end-before-start" 0x2c '\020\000\000\000'
 
 # --- hostile device trees -----------------------------------------------------------
-# dts NAME: compiles stdin (a .dts) to $d/NAME.dtb with dtc.
-have_dtc=yes
-command -v dtc >/dev/null || have_dtc=no
-dts() { [ $have_dtc = no ] || dtc -q -I dts -O dtb -o "$d/$1.dtb" - ; }
+# dts NAME: compiles stdin (a .dts) to $d/NAME.dtb.
+dts() { dtc -q -I dts -O dtb -o "$d/$1.dtb" - ; }
 # A QEMU-virt-like tree around a /memory node and a /chosen (stdin's lines).
 virt_dts() {
 	cat <<EOF
@@ -204,7 +206,7 @@ virt_dts '0x0 0x40000000 0x0 0x80000000' <<'EOF' | dts alias-loop
 	chosen { stdout-path = "serial0:115200n8"; };
 EOF
 # 3 MiB: beyond the 2 MiB a device tree may have (padded by dtc).
-[ $have_dtc = no ] || dtc -q -I dtb -O dtb -S $((3 << 20)) -o "$d/3MiB.dtb" "$dtb"
+dtc -q -I dtb -O dtb -S $((3 << 20)) -o "$d/3MiB.dtb" "$dtb"
 # totalsize says 64 KiB more than the file holds.
 cp "$dtb" "$d/totalsize-too-big.dtb"
 size=$(($(stat -c %s "$dtb") + 65536))
@@ -213,8 +215,8 @@ put "$d/totalsize-too-big.dtb" 4 "$(printf '\\%03o' $((size >> 24 & 255)) $((siz
 # Version 3 (names are full paths before version 16) with a root node named
 # "x", which has no '/'.
 printf '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>;\n memory@40000000 { device_type = "memory"; reg = <0 0x40000000 0 0x80000000>; };\n};\n' |
-	{ [ $have_dtc = no ] || dtc -q -I dts -O dtb -V 3 -o "$d/v3-rootname.dtb" -; }
-[ ! -f "$d/v3-rootname.dtb" ] || put "$d/v3-rootname.dtb" 0x3c 'x'
+	dtc -q -I dts -O dtb -V 3 -o "$d/v3-rootname.dtb" -
+put "$d/v3-rootname.dtb" 0x3c 'x'
 # 250,000 /memory ranges of 4 KiB, every other page, in descending order
 # (one cell each for address and size): just under 2 MiB, no room anywhere
 # for a kernel, and quadratic work for a naive sort or merge.
@@ -345,18 +347,14 @@ row "a DTB as kernel" "$dtb" 'device tree|--dtb' "${a64[@]}" -l "$dtb" --dtb="$d
 row "a kernel as DTB" "$fx/Image" 'not a device tree' "${a64[@]}" -l "$fx/Image" --dtb="$fx/Image"
 
 # Hostile device trees.
-if [ $have_dtc = yes ]; then
-	row "DTB version 3 whose root name has no '/'" "$d/v3-rootname.dtb" 'version|structure|malformed|corrupt|name' \
-		"${a64[@]}" -l "$fx/Image" --dtb="$d/v3-rootname.dtb"
-	# A console it cannot find is no reason to refuse the kernel.
-	usable "DTB whose stdout-path alias names itself" 'reports on: nothing' \
-		"${a64[@]}" -l "$fx/Image" --dtb="$d/alias-loop.dtb"
-	row "DTB of 3 MiB" "$d/3MiB.dtb" 'too large|larger than' "${a64[@]}" -l "$fx/Image" --dtb="$d/3MiB.dtb"
-	row "DTB with all RAM above 2^48" - '2\^48|48-bit|physical address|beyond|above|no (usable )?(RAM|memory)' \
-		"${a64[@]}" -l "$fx/Image" --dtb="$d/ram-above-2e48.dtb"
-else
-	ok "hostile DTBs made with dtc # SKIP no dtc"
-fi
+row "DTB version 3 whose root name has no '/'" "$d/v3-rootname.dtb" 'version|structure|malformed|corrupt|name' \
+	"${a64[@]}" -l "$fx/Image" --dtb="$d/v3-rootname.dtb"
+# A console it cannot find is no reason to refuse the kernel.
+usable "DTB whose stdout-path alias names itself" 'reports on: nothing' \
+	"${a64[@]}" -l "$fx/Image" --dtb="$d/alias-loop.dtb"
+row "DTB of 3 MiB" "$d/3MiB.dtb" 'too large|larger than' "${a64[@]}" -l "$fx/Image" --dtb="$d/3MiB.dtb"
+row "DTB with all RAM above 2^48" - '2\^48|48-bit|physical address|beyond|above|no (usable )?(RAM|memory)' \
+	"${a64[@]}" -l "$fx/Image" --dtb="$d/ram-above-2e48.dtb"
 row "DTB whose totalsize exceeds the file" "$d/totalsize-too-big.dtb" 'truncated|totalsize' \
 	"${a64[@]}" -l "$fx/Image" --dtb="$d/totalsize-too-big.dtb"
 row "DTB with 250,000 descending 4 KiB RAM ranges" - \
