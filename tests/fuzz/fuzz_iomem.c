@@ -1,7 +1,8 @@
 /* /proc/iomem: any text gives either a described memory map or one error
  * line.  Invariants: every set is sorted, non-overlapping and
- * non-adjacent; the crash regions and "Kernel code/data" lie in System
- * RAM; usable memory is System RAM minus the reserved and crash ranges. */
+ * non-adjacent; the crash regions, "Kernel code/data" and the reserved
+ * ranges lie in System RAM (whatever the file nests them under); usable
+ * memory is System RAM minus the reserved and crash ranges. */
 #include <errno.h>
 
 #include "fuzz_util.h"
@@ -55,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_set(&mem.crash, "Crash kernel");
 	check_set(&mem.kernel_image, "Kernel code/data");
 	check_inside(&mem.crash, &mem.ram, "Crash kernel");
+	check_inside(&mem.kernel_image, &mem.ram, "Kernel code/data");
+	check_inside(&mem.reserved, &mem.ram, "reserved");
 	if (system_memory_usable(&mem, &usable) == 0) {
 		check_set(&usable, "usable");
 		check_inside(&usable, &mem.ram, "usable");
