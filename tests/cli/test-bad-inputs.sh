@@ -16,23 +16,18 @@
 # exits 1 if any check failed.
 #
 # env: KEXEC (default kexec/kexec of the build), FIXTURES_DIR (tests/fixtures),
-#      KEXEC_BAD_INPUT_MAX_MS (default 3000: the time allowed per row).
+#      KEXEC_BAD_INPUT_MAX_MS (default 5000: the time allowed per row).
 set -uo pipefail
 
 kexec=${KEXEC:-$(dirname "$0")/../../kexec/kexec}
 fixtures=${FIXTURES_DIR:-$(dirname "$0")/../fixtures}
-max_ms=${KEXEC_BAD_INPUT_MAX_MS:-3000}
+max_ms=${KEXEC_BAD_INPUT_MAX_MS:-5000}
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0 rows=0
+rows=0
+# shellcheck source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
 # "# " lines after a failed check: what kexec actually printed.
 show() { head -n 3 "$1" | cut -c1-300 | sed 's/^/#   /'; }
 
