@@ -69,6 +69,55 @@ static int check_header(const void *blob, size_t size, const char *what,
 	return 0;
 }
 
+/* libfdt 1.6.1's fdt_next_tag adds a property's length to an int offset
+ * unchecked: a length of -12 sends fdt_check_full round the same property
+ * forever, larger ones overflow.  So every tag is walked here first, the
+ * way libfdt will, with each node name and property value kept inside the
+ * structure block (bounded by totalsize in a version 16 tree). */
+static int check_tags(const void *blob, const char *what, struct error *err)
+{
+	const char *base = (const char *)blob + fdt_off_dt_struct(blob);
+	uint32_t end = fdt_version(blob) >= 17 ? fdt_size_dt_struct(blob)
+					       : fdt_totalsize(blob) - fdt_off_dt_struct(blob);
+	uint32_t off = 0, at, tag, len;
+	const char *nul;
+
+	while (off <= end && end - off >= 4) {
+		at = off;
+		tag = fdt32_ld((const fdt32_t *)(base + at));
+		off = at + 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(base + off, '\0', end - off);
+			if (!nul)
+				return error_set(err, -EINVAL, "%s: malformed device tree: node "
+						 "name at offset %u runs past the structure "
+						 "block", what, at);
+			off = (uint32_t)(nul - base) + 1;
+			break;
+		case FDT_PROP:
+			len = end - off >= 8 ? fdt32_ld((const fdt32_t *)(base + off)) : 0;
+			if (end - off < 8 || len > end - off - 8)
+				return error_set(err, -EINVAL, "%s: malformed device tree: property "
+						 "at offset %u runs past the structure block",
+						 what, at);
+			off += 8 + len;
+			break;
+		case FDT_END:
+			return 0;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		default:
+			return error_set(err, -EINVAL, "%s: malformed device tree: unknown tag "
+					 "0x%x at offset %u", what, tag, at);
+		}
+		off = (off + 3) & ~3u;
+	}
+	return error_set(err, -EINVAL, "%s: malformed device tree: no end tag in the "
+			 "structure block", what);
+}
+
 /* libfdt bounds a version 16 tree's property names by totalsize only, but
  * those of the version 17 tree fdt_open_into makes of it by
  * size_dt_strings.  A version 16 tree is checked again as that tree, so an
@@ -101,6 +150,9 @@ int dtb_check(const void *blob, size_t size, const char *what, struct error *err
 	if (ret)
 		return error_set(err, -EINVAL, "%s: not a device tree: %s", what,
 				 fdt_strerror(ret));
+	ret = check_tags(blob, what, err);
+	if (ret)
+		return ret;
 	/* fdt_check_full (libfdt >= 1.4.7) walks the whole structure block, so
 	 * later libfdt calls cannot trip over a corrupt tag or name. */
 	ret = fdt_check_full(blob, size);

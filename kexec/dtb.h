@@ -1,5 +1,8 @@
 /* Device tree work for the next kernel, on top of libfdt.  Everything takes
- * a caller's blob and returns a new one: nothing here touches the system. */
+ * a caller's blob and returns a new one: nothing here touches the system.
+ * Every function but dtb_check expects a blob that passed dtb_check (in an
+ * 8-byte aligned buffer): then none of them crashes, hangs or reads outside
+ * the blob, whatever it holds. */
 #ifndef KEXEC_DTB_H
 #define KEXEC_DTB_H
 
@@ -13,7 +16,9 @@
 #define DTB_MAX_SIZE (2u << 20) /* booting.rst: the DTB must not exceed 2 MiB */
 
 /* Checks that blob is a complete, well-formed FDT of exactly that size or
- * less; names `what` (a path) in the message. */
+ * less: version 16 or 17 (or later, readable as 17), at most DTB_MAX_SIZE
+ * bytes, every header offset and size inside it, every tag and name sound.
+ * Names `what` (a path) in the one-line message. */
 int dtb_check(const void *blob, size_t size, const char *what, struct error *err);
 
 struct chosen_update {
@@ -35,19 +40,25 @@ struct chosen_update {
 };
 
 /* Returns in *out (malloc'd, caller frees) a packed copy of `blob` whose
- * /chosen (created if missing) carries the update.  initrd properties are
+ * /chosen (created if missing) carries the update; repeated copies of the
+ * properties it owns are dropped (as NOPs), so only what it wrote is read.  initrd properties are
  * written with the root's #address-cells (1 or 2 cells).  For a normal load
  * the properties a crash load leaves behind (linux,elfcorehdr,
  * linux,usable-memory-range) are removed; for a crash load they are
- * written as <address size> pairs in the root's cells.  linux,uefi-* and
- * everything else are kept.  Fails when the result would exceed
+ * written as <address size> pairs in the root's cells (1 or 2 each; a
+ * value they cannot hold, or a header wrapping past 2^64, is refused rather
+ * than truncated).  linux,uefi-* and everything else are kept.  Fails when the result would exceed
  * DTB_MAX_SIZE. */
 int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 		      void **out, size_t *out_size, struct error *err);
 
 /* RAM as the DTB describes it: every /memory node's reg (device_type
  * "memory"); holes: /memreserve/ entries and /reserved-memory children with
- * a reg.  A DTB with no memory node (UEFI boot) gives -ENOENT. */
+ * a reg.  A DTB with no memory node (UEFI boot) gives -ENOENT.  A range
+ * ending exactly at 2^64 is capped at UINT64_MAX (memrange.c); one wrapping
+ * past it, an address or size beyond 64 bits, #address-cells 0 or above 4
+ * and a reg that is not whole entries are refused (-EINVAL).  Both sets
+ * are normalized on return. */
 int dtb_memory(const void *blob, struct mem_ranges *ram,
 	       struct mem_ranges *reserved, struct error *err);
 
@@ -64,8 +75,9 @@ struct uart_info {
 	uint32_t io_width;   /* access width in bytes: 1 or 4 */
 };
 
-/* Finds the console named by /chosen/stdout-path (or linux,stdout-path),
- * following an alias and ignoring any ":options" suffix; fills *uart for a
+/* Finds the console named by /chosen/stdout-path (or linux,stdout-path):
+ * an absolute path, or an alias holding one, optionally followed by
+ * "/sub/path"; any ":options" suffix is ignored; fills *uart for a
  * compatible we can drive ("arm,pl011", "ns16550a", "ns16550",
  * "snps,dw-apb-uart").  Returns 0, or -ENOENT when there is none we know. */
 int dtb_stdout_uart(const void *blob, struct uart_info *uart);

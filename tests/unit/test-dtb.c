@@ -198,6 +198,22 @@ static void test_check(void)
 		p->nameoff = cpu_to_fdt32(0x7fffff);
 	}
 	CHECK_EQ("check: bad name offset", dtb_check(bad, size, "names.dtb", &err), -EINVAL);
+
+	/* A property length of -12: libfdt 1.6.1's fdt_check_full steps onto
+	 * the same property forever. */
+	memcpy(bad, blob, size);
+	((fdt32_t *)(bad + fdt_off_dt_struct(bad) + fdt_first_property_offset(bad, 0)))[1] =
+		cpu_to_fdt32(0xfffffff4);
+	CHECK_EQ("check: negative property length", dtb_check(bad, size, "len.dtb", &err),
+		 -EINVAL);
+	CHECK_CONTAINS("check: negative property length message", err.msg,
+		       "len.dtb: malformed device tree: property at offset");
+	/* A node name without its NUL up to the end of the block. */
+	memcpy(bad, blob, size);
+	memset(bad + fdt_off_dt_struct(bad) + 4, 'x', fdt_size_dt_struct(bad) - 4);
+	CHECK_EQ("check: unterminated node name", dtb_check(bad, size, "name.dtb", &err),
+		 -EINVAL);
+	CHECK_CONTAINS("check: unterminated node name message", err.msg, "runs past");
 	free(bad);
 	free(blob);
 }
