@@ -69,17 +69,27 @@ static int check_header(const void *blob, size_t size, const char *what,
 	return 0;
 }
 
+/* The spec allows 31 characters; this is generous, and keeps each of
+ * libfdt's name lookups (a memchr to the name's end) short. */
+#define MAX_PROP_NAME 256
+
 /* libfdt 1.6.1's fdt_next_tag adds a property's length to an int offset
  * unchecked: a length of -12 sends fdt_check_full round the same property
  * forever, larger ones overflow.  So every tag is walked here first, the
  * way libfdt will, with each node name and property value kept inside the
- * structure block (bounded by totalsize in a version 16 tree). */
+ * structure block (bounded by totalsize in a version 16 tree, as libfdt
+ * does).  Property names must be short: every property sharing one
+ * megabyte-long name would make each lookup by name scan it again. */
 static int check_tags(const void *blob, const char *what, struct error *err)
 {
 	const char *base = (const char *)blob + fdt_off_dt_struct(blob);
-	uint32_t end = fdt_version(blob) >= 17 ? fdt_size_dt_struct(blob)
-					       : fdt_totalsize(blob) - fdt_off_dt_struct(blob);
-	uint32_t off = 0, at, tag, len;
+	const char *strings = (const char *)blob + fdt_off_dt_strings(blob);
+	bool v17 = fdt_version(blob) >= 17;
+	uint32_t end = v17 ? fdt_size_dt_struct(blob)
+			   : fdt_totalsize(blob) - fdt_off_dt_struct(blob);
+	uint32_t strings_end = v17 ? fdt_size_dt_strings(blob)
+				   : fdt_totalsize(blob) - fdt_off_dt_strings(blob);
+	uint32_t off = 0, at, tag, len, name;
 	const char *nul;
 
 	while (off <= end && end - off >= 4) {
@@ -101,6 +111,13 @@ static int check_tags(const void *blob, const char *what, struct error *err)
 				return error_set(err, -EINVAL, "%s: malformed device tree: property "
 						 "at offset %u runs past the structure block",
 						 what, at);
+			name = fdt32_ld((const fdt32_t *)(base + off + 4));
+			if (name >= strings_end ||
+			    !memchr(strings + name, '\0', strings_end - name < MAX_PROP_NAME + 1
+							    ? strings_end - name : MAX_PROP_NAME + 1))
+				return error_set(err, -EINVAL, "%s: malformed device tree: property "
+						 "at offset %u has no name of at most %d bytes "
+						 "in the strings block", what, at, MAX_PROP_NAME);
 			off += 8 + len;
 			break;
 		case FDT_END:

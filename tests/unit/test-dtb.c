@@ -12,6 +12,9 @@
 
 static const char *dir;
 
+/* dtb.c's limit on property names (the spec's is 31 characters). */
+#define MAX_NAME_TEST 256
+
 static void *load(const char *name, size_t *size)
 {
 	char path[256];
@@ -216,6 +219,33 @@ static void test_check(void)
 	CHECK_CONTAINS("check: unterminated node name message", err.msg, "runs past");
 	free(bad);
 	free(blob);
+}
+
+/* Thousands of properties sharing one long name would make every lookup
+ * by name scan it again: names are limited to 256 bytes. */
+static void test_check_long_name(void)
+{
+	struct error err = { "" };
+	char *name = malloc(MAX_NAME_TEST + 2);
+	void *blob;
+
+	memset(name, 'n', MAX_NAME_TEST + 1);
+	name[MAX_NAME_TEST + 1] = '\0';
+	blob = sw_start(4096);
+	SW(fdt_property(blob, name, NULL, 0));
+	sw_finish(blob);
+	CHECK_EQ("check: property name over 256 bytes",
+		 dtb_check(blob, fdt_totalsize(blob), "long.dtb", &err), -EINVAL);
+	CHECK_CONTAINS("check: long name message", err.msg, "no name of at most 256 bytes");
+	free(blob);
+	name[MAX_NAME_TEST] = '\0';
+	blob = sw_start(4096);
+	SW(fdt_property(blob, name, NULL, 0));
+	sw_finish(blob);
+	CHECK_EQ("check: property name of 256 bytes",
+		 dtb_check(blob, fdt_totalsize(blob), "long.dtb", &err), 0);
+	free(blob);
+	free(name);
 }
 
 /* Header fields are checked before libfdt reads through them. */
@@ -951,6 +981,7 @@ int main(int argc, char **argv)
 	dir = fixtures_dir(argc, argv);
 	test_check();
 	test_check_header();
+	test_check_long_name();
 	test_update_qemu();
 	test_update_uefi();
 	test_update_arm32();
