@@ -194,7 +194,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 
 	if [ "$run_e2e" = yes ] && [ -n "$kexec_arm64" ]; then
 		for mode in el2 el1; do
-			for scenario in boot mismatch; do
+			for scenario in boot mismatch bad-inputs; do
 				name="e2e arm64 $mode $scenario"
 				echo "== end to end: arm64 at $mode under QEMU, scenario $scenario"
 				harness "$name" "$work/e2e-arm64-$mode-$scenario.log" \
@@ -240,7 +240,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	# one digest mismatch (about 20 s each).
 	if [ "$run_e2e" = yes ] && [ -n "$kexec_armhf" ]; then
 		for run in lpae:hyp:zimage:boot lpae:svc:zimage:boot armmp:hyp:zimage:boot \
-			armmp:svc:zimage:boot lpae:hyp:uimage:boot lpae:svc:zimage:mismatch; do
+			armmp:svc:zimage:boot lpae:hyp:uimage:boot lpae:svc:zimage:mismatch lpae:hyp:zimage:bad-inputs; do
 			IFS=: read -r flavour mode format scenario <<<"$run"
 			id=$flavour-$mode-$format-$scenario
 			name="e2e arm $flavour $mode $format $scenario"

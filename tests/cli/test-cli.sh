@@ -9,15 +9,8 @@ kexec=${KEXEC:-$(dirname "$0")/../../kexec/kexec}
 fixtures=${FIXTURES_DIR:-$(dirname "$0")/../fixtures}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+# shellcheck source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # Runs kexec; keeps stdout, stderr and status for the checks that follow.
 run() {
