@@ -138,6 +138,31 @@ static int unwrap_kernel(const char *path, struct load_inputs *in,
 	return ret;
 }
 
+/* The initrd is one segment: larger than the largest usable memory range,
+ * it cannot be placed, and is refused from its size, unread. */
+static int load_initrd(const char *path, const struct system_desc *sys,
+		       struct file_data *file, struct error *err)
+{
+	uint64_t largest = 0;
+	size_t i, limit = INITRD_LIMIT;
+	int ret;
+
+	for (i = 0; i < sys->usable.n; i++)
+		if (sys->usable.r[i].end - sys->usable.r[i].start > largest)
+			largest = sys->usable.r[i].end - sys->usable.r[i].start;
+	if (largest < limit)
+		limit = (size_t)largest;
+	ret = file_load(path, limit, file, err);
+	if (ret == -EFBIG && limit < INITRD_LIMIT) {
+		char msg[sizeof(err->msg)];
+
+		memcpy(msg, err->msg, sizeof(msg));
+		error_set(err, ret, "%s: an initrd must fit in the largest usable memory range (from %s)",
+			  msg, sys->memory_source);
+	}
+	return ret;
+}
+
 /* kexec_load(2) copies every segment into kernel memory it allocates
  * during the call: more than the machine has available and the OOM killer
  * strikes inside it (us, or another process).  Refused before, with the
@@ -183,10 +208,6 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
 	if (!ret)
 		ret = unwrap_kernel(opts->kernel, &in, &req.kernel, &err);
-	if (!ret && opts->initrd)
-		ret = file_load(opts->initrd, INITRD_LIMIT, &in.initrd, &err);
-	if (!ret && opts->initrd)
-		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
 	if (!ret && opts->atags) {
 		/* The ATAG list replaces the device tree: none is read. */
 		if (!arch->accepts_atags)
@@ -214,6 +235,10 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
 	if (!ret)
 		ret = system_describe(native, opts->crash, in.dtb.data, &sys, &err);
+	if (!ret && opts->initrd)
+		ret = load_initrd(opts->initrd, &sys, &in.initrd, &err);
+	if (!ret && opts->initrd)
+		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
 	if (!ret && opts->crash)
 		ret = build_crash_header(arch, &req, &err);
 	if (!ret && opts->serial)

@@ -319,6 +319,9 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 	/* kexec-tools precedence: -S only asks, -u and -e act on what is
 	 * loaded, -f loads and boots, -l/-p load, a bare kernel loads and
 	 * reboots through shutdown(8). */
+	if (unload_flag && (load_flag || force_flag))
+		return error_set(err, -EINVAL, "conflicting actions: -u unloads, %s loads; use one",
+				 load_flag ? "-l" : "-f");
 	if (status_flag)
 		ret = set_action(opts, ACTION_STATUS, err);
 	else if (unload_flag)

@@ -319,7 +319,9 @@ void system_desc_free(struct system_desc *sys)
 	mem_ranges_free(&sys->crash);
 }
 
-/* A sysfs file holding one line of text, NUL-terminated. */
+/* A sysfs file holding one line of text, returned NUL-terminated without
+ * its newline.  Anything else (more than `len` - 1 bytes, a NUL, a second
+ * line) is refused: a line cut to fit would be read as another value. */
 static int read_line(const char *path, char *buf, size_t len, struct error *err)
 {
 	struct file_data file;
@@ -328,75 +330,157 @@ static int read_line(const char *path, char *buf, size_t len, struct error *err)
 
 	if (ret)
 		return ret;
-	n = file.size < len - 1 ? file.size : len - 1;
-	memcpy(buf, file.data, n);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	n = file.size;
+	if (n && file.data[n - 1] == '\n')
+		n--;
+	if (n >= len || memchr(file.data, '\0', n) || memchr(file.data, '\n', n))
+		ret = error_set(err, -EINVAL, "%s: not one line of at most %zu bytes", path, len - 1);
+	else {
+		memcpy(buf, file.data, n);
+		buf[n] = '\0';
+	}
 	file_release(&file);
-	return 0;
+	return ret;
 }
 
-/* "0-3,5,8-9": the kernel's cpu list format. */
-static int for_each_listed_cpu(const char *list, int (*fn)(unsigned cpu, void *ctx),
-			       void *ctx)
+/* The kernel's CPU numbers are below NR_CPUS, at most 8192 on arm64. */
+#define CPU_NUMBER_LIMIT 65536u
+
+/* A decimal CPU number: digits only, below CPU_NUMBER_LIMIT. */
+static const char *cpu_number(const char *p, unsigned *cpu)
 {
-	const char *p = list;
+	unsigned v = 0;
+	const char *start = p;
 
+	while (*p >= '0' && *p <= '9' && v < CPU_NUMBER_LIMIT)
+		v = v * 10 + (unsigned)(*p++ - '0');
+	if (p == start || v >= CPU_NUMBER_LIMIT)
+		return NULL;
+	*cpu = v;
+	return p;
+}
+
+int cpu_list_parse(const char *text, unsigned *cpus, size_t max, size_t *n)
+{
+	const char *p = text;
+	unsigned first, last, cpu;
+	bool any = false;
+
+	*n = 0;
 	while (*p) {
-		char *end;
-		unsigned long first = strtoul(p, &end, 10), last = first, cpu;
-		int ret;
+		unsigned previous = any ? cpus[*n - 1] : 0;
 
-		if (end == p)
+		p = cpu_number(p, &first);
+		if (!p)
 			return -EINVAL;
-		if (*end == '-') {
-			p = end + 1;
-			last = strtoul(p, &end, 10);
-			if (end == p || last < first || last - first >= CRASH_MAX_CPUS)
+		last = first;
+		if (*p == '-') {
+			p = cpu_number(p + 1, &last);
+			if (!p || last < first)
 				return -EINVAL;
 		}
-		for (cpu = first; cpu <= last; cpu++) {
-			ret = fn((unsigned)cpu, ctx);
-			if (ret)
-				return ret;
-		}
-		p = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
 			return -EINVAL;
+		if (any && first <= previous)
+			return -EINVAL; /* ascending, each CPU once */
+		for (cpu = first; cpu <= last; cpu++) {
+			if (*n == max)
+				return -E2BIG;
+			cpus[(*n)++] = cpu;
+		}
+		any = true;
 	}
+	return *n ? 0 : -EINVAL;
+}
+
+int sysfs_number(const char *text, int base, uint64_t *value)
+{
+	char *end;
+
+	/* strtoull would also take blanks, a sign and (base 16) a bare "0x"
+	 * as 0: the first character must be a digit, the last the end. */
+	if (!(text[0] >= '0' && text[0] <= '9') &&
+	    !(base == 16 && ((text[0] >= 'a' && text[0] <= 'f') || (text[0] >= 'A' && text[0] <= 'F'))))
+		return -EINVAL;
+	errno = 0;
+	*value = strtoull(text, &end, base);
+	if (errno || *end)
+		return -EINVAL;
 	return 0;
 }
 
-struct note_collector {
-	struct crash_facts *facts;
-	struct error *err;
-};
-
-static int collect_cpu_note(unsigned cpu, void *ctx)
+int sysfs_vmcoreinfo_parse(const char *line, uint64_t *addr, uint64_t *size)
 {
-	struct note_collector *c = ctx;
+	char first[32];
+	const char *space = strchr(line, ' ');
+
+	if (!space || (size_t)(space - line) >= sizeof(first))
+		return -EINVAL;
+	memcpy(first, line, (size_t)(space - line));
+	first[space - line] = '\0';
+	if (sysfs_number(first, 16, addr) || sysfs_number(space + 1, 16, size))
+		return -EINVAL;
+	if (*size == 0 || *size > CRASH_NOTE_SIZE_LIMIT || *addr + *size < *addr)
+		return -EINVAL;
+	return 0;
+}
+
+/* A CPU's crash note: its address (hex, as the kernel prints it) and size
+ * (decimal) from sysfs.  A CPU possible but never brought up has none. */
+static int collect_cpu_note(unsigned cpu, struct crash_facts *facts, struct error *err)
+{
 	char path[96], addr[64], size[64];
-	struct crash_note_ref *grown;
+	struct crash_note_ref note, *grown;
 	int ret;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes", cpu);
-	ret = read_line(path, addr, sizeof(addr), c->err);
+	ret = read_line(path, addr, sizeof(addr), err);
 	if (ret == -ENOENT)
-		return 0; /* possible but never brought up: no notes to describe */
+		return 0;
 	if (ret)
 		return ret;
+	if (sysfs_number(addr, 16, &note.addr))
+		return error_set(err, -EINVAL, "%s: not a hexadecimal address", path);
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes_size", cpu);
-	ret = read_line(path, size, sizeof(size), c->err);
+	ret = read_line(path, size, sizeof(size), err);
 	if (ret)
 		return ret;
-	grown = realloc(c->facts->cpu_notes, (c->facts->nr_cpu_notes + 1) * sizeof(*grown));
+	if (sysfs_number(size, 10, &note.size) || note.size == 0 ||
+	    note.size > CRASH_NOTE_SIZE_LIMIT || note.addr + note.size < note.addr)
+		return error_set(err, -EINVAL, "%s: not a note size (1 to %u bytes, not past the end of memory)",
+				 path, CRASH_NOTE_SIZE_LIMIT);
+	grown = realloc(facts->cpu_notes, (facts->nr_cpu_notes + 1) * sizeof(*grown));
 	if (!grown)
-		return error_set(c->err, -ENOMEM, "out of memory");
-	c->facts->cpu_notes = grown;
-	grown[c->facts->nr_cpu_notes].addr = strtoull(addr, NULL, 16);
-	grown[c->facts->nr_cpu_notes].size = strtoull(size, NULL, 10);
-	c->facts->nr_cpu_notes++;
+		return error_set(err, -ENOMEM, "out of memory");
+	facts->cpu_notes = grown;
+	grown[facts->nr_cpu_notes++] = note;
 	return 0;
+}
+
+static int collect_cpu_notes(struct crash_facts *facts, struct error *err)
+{
+	static const char possible[] = "/sys/devices/system/cpu/possible";
+	char line[4096];
+	unsigned *cpus = malloc(CRASH_MAX_CPUS * sizeof(*cpus));
+	size_t i, n;
+	int ret;
+
+	if (!cpus)
+		return error_set(err, -ENOMEM, "out of memory");
+	ret = read_line(possible, line, sizeof(line), err);
+	if (!ret) {
+		ret = cpu_list_parse(line, cpus, CRASH_MAX_CPUS, &n);
+		if (ret == -E2BIG)
+			error_set(err, ret, "%s: more than %u CPUs", possible, CRASH_MAX_CPUS);
+		else if (ret)
+			error_set(err, ret, "%s: not a CPU list (\"0-3,5\")", possible);
+	}
+	for (i = 0; !ret && i < n; i++)
+		ret = collect_cpu_note(cpus[i], facts, err);
+	free(cpus);
+	return ret;
 }
 
 /* Parses what the crash header needs from the first `got` bytes of
@@ -467,7 +551,6 @@ static int read_kcore(struct crash_facts *facts, struct error *err)
 int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error *err)
 {
 	struct system_memory mem;
-	struct note_collector collector = { facts, err };
 	char line[256];
 	int ret;
 
@@ -487,21 +570,14 @@ int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error
 	}
 	system_memory_free(&mem);
 	if (!ret)
-		ret = read_line("/sys/devices/system/cpu/possible", line, sizeof(line), err);
-	if (!ret) {
-		ret = for_each_listed_cpu(line, collect_cpu_note, &collector);
-		if (ret == -EINVAL)
-			error_set(err, ret, "/sys/devices/system/cpu/possible: cannot parse \"%s\"", line);
-	}
+		ret = collect_cpu_notes(facts, err);
 	if (!ret)
 		ret = read_line("/sys/kernel/vmcoreinfo", line, sizeof(line), err);
-	if (!ret) {
-		char *end;
-
-		facts->vmcoreinfo.addr = strtoull(line, &end, 16);
-		facts->vmcoreinfo.size = strtoull(end, NULL, 16);
+	if (!ret && sysfs_vmcoreinfo_parse(line, &facts->vmcoreinfo.addr, &facts->vmcoreinfo.size))
+		ret = error_set(err, -EINVAL, "/sys/kernel/vmcoreinfo: not \"ADDR SIZE\" in hex, SIZE 1 to %u",
+				CRASH_NOTE_SIZE_LIMIT);
+	if (!ret)
 		ret = read_kcore(facts, err);
-	}
 	return ret;
 }
 

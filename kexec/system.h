@@ -41,6 +41,20 @@ int system_crash_facts(uint16_t machine, struct crash_facts *facts,
 		       struct error *err);
 void crash_facts_free(struct crash_facts *facts);
 
+/* Parsers of the one-line sysfs facts the crash header is built from.
+ * Pure; each returns 0 or -EINVAL for anything but the kernel's format. */
+/* "0-3,5,8-9" (/sys/devices/system/cpu/possible): ascending, each CPU
+ * once, decimal; fills cpus[0..*n), -E2BIG past `max` CPUs. */
+int cpu_list_parse(const char *text, unsigned *cpus, size_t max, size_t *n);
+/* One number in `base` (16 takes an optional 0x), nothing before or after. */
+int sysfs_number(const char *text, int base, uint64_t *value);
+/* The largest crash note or VMCOREINFO note believed (a CPU's note is a
+ * few hundred bytes, VMCOREINFO a page or two). */
+#define CRASH_NOTE_SIZE_LIMIT (1u << 20)
+/* /sys/kernel/vmcoreinfo: "ADDR SIZE", both hex, SIZE 1 to
+ * CRASH_NOTE_SIZE_LIMIT, the note not wrapping past 2^64. */
+int sysfs_vmcoreinfo_parse(const char *line, uint64_t *addr, uint64_t *size);
+
 /* The figures of /proc/meminfo that a load depends on, in bytes. */
 struct meminfo {
 	uint64_t total;     /* MemTotal */

@@ -185,6 +185,9 @@ int main(void)
 	CHECK_EQ("two kernels rejected", PARSE(&o, &err, "-l", "A", "B"), -EINVAL);
 	CHECK_EQ("-e with a kernel rejected", PARSE(&o, &err, "-e", "K"), -EINVAL);
 	CHECK_EQ("-u -e: -u wins (kexec-tools precedence)", PARSE(&o, &err, "-u", "-e"), 0);
+	CHECK_EQ("-l with -u refused", PARSE(&o, &err, "-l", "K", "-u"), -EINVAL);
+	CHECK_CONTAINS("-l with -u: conflicting", err.msg, "conflicting actions: -u unloads, -l loads");
+	CHECK_EQ("-f with -u refused", PARSE(&o, &err, "-u", "-f", "K"), -EINVAL);
 	CHECK_EQ("nothing to do rejected", PARSE(&o, &err, "-d"), -EINVAL);
 	CHECK_EQ("--arch without --dry-run rejected", PARSE(&o, &err, "--arch=arm64", "-l", "K"), -EINVAL);
 	CHECK_EQ("--dry-run without a load rejected", PARSE(&o, &err, "--dry-run", "-e"), -EINVAL);

@@ -171,7 +171,7 @@ static void test_not_files(void)
 	CHECK_EQ("a directory: -EISDIR", ret, -EISDIR);
 	CHECK_CONTAINS("a directory: named", err.msg, ": is a directory, not a file");
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path_in_dir("sock"));
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/sock", dir);
 	sock = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (sock >= 0 && bind(sock, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
 		ret = load(addr.sun_path, 4096, READ_REAL, &file, &err);
@@ -255,6 +255,64 @@ static void test_meminfo(void)
 	CHECK("this machine has memory available", mem.available > 0 && mem.available <= mem.total);
 }
 
+static void cpu_list_case(const char *text, int want_ret, size_t want_n, unsigned want_last)
+{
+	unsigned cpus[16];
+	size_t n = 0;
+	char name[128];
+	int ret = cpu_list_parse(text, cpus, 16, &n);
+
+	snprintf(name, sizeof(name), "cpu list \"%s\": %s", text, want_ret ? "refused" : "parsed");
+	CHECK_EQ(name, ret, want_ret);
+	if (!want_ret && ret == 0) {
+		snprintf(name, sizeof(name), "cpu list \"%s\": count and last", text);
+		CHECK(name, n == want_n && cpus[n - 1] == want_last);
+	}
+}
+
+/* The sysfs facts of a crash load, in the kernel's formats only. */
+static void test_sysfs_facts(void)
+{
+	uint64_t addr = 0, size = 0;
+
+	cpu_list_case("0", 0, 1, 0);
+	cpu_list_case("0-3,5,8-9", 0, 7, 9);
+	cpu_list_case("0-15", 0, 16, 15);
+	cpu_list_case("0-16", -E2BIG, 0, 0);
+	cpu_list_case("", -EINVAL, 0, 0);
+	cpu_list_case("0-3,", -EINVAL, 0, 0);
+	cpu_list_case("3-0", -EINVAL, 0, 0);
+	cpu_list_case("0,0", -EINVAL, 0, 0);
+	cpu_list_case("2,1", -EINVAL, 0, 0);
+	cpu_list_case("0-3,2", -EINVAL, 0, 0);
+	cpu_list_case(" 0", -EINVAL, 0, 0);
+	cpu_list_case("+1", -EINVAL, 0, 0);
+	cpu_list_case("-1", -EINVAL, 0, 0);
+	cpu_list_case("65536", -EINVAL, 0, 0);
+	cpu_list_case("99999999999999999999", -EINVAL, 0, 0);
+	cpu_list_case("65535", 0, 1, 65535);
+
+	CHECK_EQ("sysfs hex address", sysfs_number("ffff0000be7f1000", 16, &addr), 0);
+	CHECK_EQ("sysfs hex address value", addr, 0xffff0000be7f1000ull);
+	CHECK_EQ("sysfs decimal size", sysfs_number("424", 10, &size), 0);
+	CHECK_EQ("sysfs decimal size value", size, 424);
+	CHECK_EQ("sysfs number: empty refused", sysfs_number("", 16, &addr), -EINVAL);
+	CHECK_EQ("sysfs number: junk after refused", sysfs_number("12x", 16, &addr), -EINVAL);
+	CHECK_EQ("sysfs number: bare 0x refused", sysfs_number("0x", 16, &addr), -EINVAL);
+	CHECK_EQ("sysfs number: sign refused", sysfs_number("-1", 10, &addr), -EINVAL);
+	CHECK_EQ("sysfs number: blank refused", sysfs_number(" 1", 10, &addr), -EINVAL);
+	CHECK_EQ("sysfs number: past 64 bits refused", sysfs_number("10000000000000000", 16, &addr), -EINVAL);
+
+	CHECK_EQ("vmcoreinfo line", sysfs_vmcoreinfo_parse("0x0000000100c74000 1024", &addr, &size), 0);
+	CHECK("vmcoreinfo address and size", addr == 0x100c74000ull && size == 0x1024);
+	CHECK_EQ("vmcoreinfo: size 0 refused", sysfs_vmcoreinfo_parse("0x1000 0", &addr, &size), -EINVAL);
+	CHECK_EQ("vmcoreinfo: one number refused", sysfs_vmcoreinfo_parse("0x1000", &addr, &size), -EINVAL);
+	CHECK_EQ("vmcoreinfo: two blanks refused", sysfs_vmcoreinfo_parse("0x1000  10", &addr, &size), -EINVAL);
+	CHECK_EQ("vmcoreinfo: wrapping refused",
+		 sysfs_vmcoreinfo_parse("ffffffffffffff00 1000", &addr, &size), -EINVAL);
+	CHECK_EQ("vmcoreinfo: huge size refused", sysfs_vmcoreinfo_parse("1000 10000000", &addr, &size), -EINVAL);
+}
+
 static void test_kernel_memory(void)
 {
 	struct plan plan;
@@ -290,6 +348,7 @@ int main(void)
 	test_not_files();
 	test_pseudo_files();
 	test_meminfo();
+	test_sysfs_facts();
 	test_kernel_memory();
 	unlink(path_in_dir("data"));
 	unlink(path_in_dir("fifo"));
