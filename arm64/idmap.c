@@ -160,8 +160,11 @@ int arm64_idmap_build(const struct idmap_region *regions, size_t n, uint64_t bas
 			int ret = map_one(&b, addr, block ? 2 : 3, r->device);
 			uint64_t page;
 
-			for (page = 0; block && ret == -EEXIST && page < BLOCK_2M; page += IDMAP_PAGE)
-				ret = map_one(&b, addr + page, 3, r->device);
+			/* Pages of another region there already: the whole
+			 * 2 MiB as pages, every one of them. */
+			if (block && ret == -EEXIST)
+				for (page = 0, ret = 0; ret == 0 && page < BLOCK_2M; page += IDMAP_PAGE)
+					ret = map_one(&b, addr + page, 3, r->device);
 
 			if (ret == -E2BIG)
 				return error_set(err, ret, "idmap: more than %zu table pages", pages_avail);

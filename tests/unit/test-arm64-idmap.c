@@ -64,6 +64,27 @@ static int unmapped(uint64_t addr)
 	return walk(addr, &out, &attr) == 0;
 }
 
+/* Builds `r` into tables of their own and checks that every address of
+ * `mapped` maps to itself as Normal memory and `hole` does not map. */
+static int builds_mapping(const struct idmap_region *r, size_t n, const uint64_t *mapped,
+			  size_t nr_mapped, uint64_t hole)
+{
+	uint8_t *saved = tables;
+	size_t saved_pages = pages, used, i;
+	struct error err;
+	int ok;
+
+	pages = arm64_idmap_pages_bound(r, n);
+	tables = calloc(pages, IDMAP_PAGE);
+	ok = arm64_idmap_build(r, n, BASE, tables, pages, &used, &err) == 0 && unmapped(hole);
+	for (i = 0; ok && i < nr_mapped; i++)
+		ok = maps_as(mapped[i], IDMAP_ATTR_NORMAL);
+	free(tables);
+	tables = saved;
+	pages = saved_pages;
+	return ok;
+}
+
 int main(void)
 {
 	/* Like a real plan: a 27 MiB kernel at a 2 MiB boundary, an initrd
@@ -148,24 +169,23 @@ int main(void)
 	{
 		/* Two regions sharing a 2 MiB chunk: one ends mid-chunk with
 		 * pages, the next covers the rest and the following chunks. */
-		struct idmap_region share[] = {
+		static const struct idmap_region share[] = {
 			{ 0x40000000, 0x40001000, false },
 			{ 0x40001000, 0x40600000, false },
 		};
-		size_t p = arm64_idmap_pages_bound(share, 2);
-		uint8_t *t = calloc(p, IDMAP_PAGE);
-		uint8_t *saved = tables;
-		size_t saved_pages = pages;
+		static const uint64_t share_mapped[] = { 0x40000000, 0x40001000, 0x401ff000, 0x40400000 };
+		/* A region over a whole 2 MiB chunk where another already has
+		 * a page: only the chunk's first page used to be mapped. */
+		static const struct idmap_region over[] = {
+			{ 0x40000000, 0x40001000, false },
+			{ 0x40000000, 0x40400000, false },
+		};
+		static const uint64_t over_mapped[] = { 0x40001000, 0x401ff000, 0x40200000 };
 
-		CHECK_EQ("regions sharing a 2 MiB chunk build", arm64_idmap_build(share, 2, BASE, t, p, &used, &err), 0);
-		tables = t;
-		pages = p;
-		CHECK("shared chunk: both ranges map", maps_as(0x40000000, 0) && maps_as(0x40001000, 0) &&
-		      maps_as(0x401ff000, 0) && maps_as(0x40400000, 0));
-		CHECK("shared chunk: next chunk unmapped", unmapped(0x40600000));
-		tables = saved;
-		pages = saved_pages;
-		free(t);
+		CHECK("shared chunk: both ranges map, the next chunk does not",
+		      builds_mapping(share, 2, share_mapped, 4, 0x40600000));
+		CHECK("a region over another's page maps every page of the chunk",
+		      builds_mapping(over, 2, over_mapped, 3, 0x40400000));
 	}
 	free(tables);
 	return check_status();

@@ -468,6 +468,19 @@ static void test_64k_pages(void)
 	free(image);
 }
 
+/* A plan that must fail with `want` and a message holding `msg`. */
+static void check_refused(const char *name, const struct system_desc *sys,
+			  const uint8_t *image, const uint8_t *initrd, size_t initrd_size,
+			  int want, const char *msg)
+{
+	struct loaded l;
+
+	plan_load(&l, sys, image, 1 * MiB, initrd, initrd_size, "dtb/qemu-virt.dtb", "x");
+	CHECK_EQ(name, l.ret, want);
+	CHECK_CONTAINS(name, l.err.msg, msg);
+	loaded_free(&l);
+}
+
 static void test_does_not_fit(void)
 {
 	struct system_desc sys;
@@ -476,35 +489,24 @@ static void test_does_not_fit(void)
 	uint8_t *huge = calloc(1, 2100 * MiB);
 
 	system_from_iomem("iomem/qemu-virt.txt", &sys, 4096);
-	plan_load(&l, &sys, image, 1 * MiB, huge, 2100 * MiB, "dtb/qemu-virt.dtb", "x");
-	CHECK_EQ("initrd larger than RAM: -ENOSPC", l.ret, -ENOSPC);
-	CHECK_CONTAINS("initrd larger than RAM: message names the initrd", l.err.msg,
-		       "initrd: initrd of 2100 MiB does not fit: the largest usable RAM range in iomem/qemu-virt.txt is ");
-	loaded_free(&l);
+	check_refused("initrd larger than RAM: the figures", &sys, image, huge, 2100 * MiB, -ENOSPC,
+		      "initrd: initrd of 2100 MiB does not fit: the largest usable RAM range in iomem/qemu-virt.txt is ");
 
 	put_le64(image + 16, 4000 * MiB);
-	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
-	CHECK_EQ("kernel larger than RAM: -ENOSPC", l.ret, -ENOSPC);
-	CHECK_CONTAINS("kernel larger than RAM: message gives the figures", l.err.msg,
-		       "Image: kernel (text_offset + image_size) of 4000 MiB does not fit");
-	loaded_free(&l);
+	check_refused("kernel larger than RAM: the figures", &sys, image, NULL, 0, -ENOSPC,
+		      "Image: kernel (text_offset + image_size) of 4000 MiB does not fit");
 
 	/* text_offset + image_size wrapped: the kernel got memsz 0 and the
 	 * DTB went on top of it; kexec_load then said only EINVAL. */
 	put_le64(image + 8, 0x80000);
 	put_le64(image + 16, UINT64_MAX - 0x7ffff);
-	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
-	CHECK_EQ("image_size wrapping text_offset: -EINVAL", l.ret, -EINVAL);
-	CHECK_CONTAINS("image_size wrapping text_offset: named", l.err.msg,
-		       "Image: kernel Image: image_size 0xfffffffffff80000 is beyond");
-	loaded_free(&l);
+	check_refused("image_size wrapping text_offset: refused by name", &sys, image, NULL, 0, -EINVAL,
+		      "Image: kernel Image: image_size 0xfffffffffff80000 is beyond");
 	put_le64(image + 8, 0);
 	put_le64(image + 16, 8 * MiB);
 
-	plan_load(&l, &sys, image, 1 * MiB, huge, 0, "dtb/qemu-virt.dtb", "x");
-	CHECK_EQ("empty initrd: -EINVAL", l.ret, -EINVAL);
-	CHECK_STR("empty initrd: says so, naming the file", l.err.msg, "initrd: empty initrd");
-	loaded_free(&l);
+	check_refused("empty initrd: says so, naming the file", &sys, image, huge, 0, -EINVAL,
+		      "initrd: empty initrd");
 	system_desc_free(&sys);
 
 	/* 1 GiB of RAM, 32 MiB of it cut off by a reserved range. */
@@ -516,21 +518,17 @@ static void test_does_not_fit(void)
 	plan_load(&l, &sys, image, 1 * MiB, huge, 900 * MiB, "dtb/qemu-virt.dtb", "x");
 	CHECK_EQ("900 MiB initrd, 960 MiB free: fits", l.ret, 0);
 	loaded_free(&l);
-	plan_load(&l, &sys, image, 1 * MiB, huge, 961 * MiB, "dtb/qemu-virt.dtb", "x");
-	CHECK_STR("961 MiB initrd on a 1 GiB machine: the figures, not the 32 GiB window", l.err.msg,
-		  "initrd: initrd of 961 MiB does not fit: the largest usable RAM range in /proc/iomem is 960 MiB (992 MiB in all)");
-	loaded_free(&l);
+	check_refused("961 MiB initrd on a 1 GiB machine: the figures, not the 32 GiB window", &sys,
+		      image, huge, 961 * MiB, -ENOSPC,
+		      "initrd: initrd of 961 MiB does not fit: the largest usable RAM range in /proc/iomem is 960 MiB (992 MiB in all)");
 	put_le64(image + 16, 40 * MiB); /* too large for the 32 MiB range */
-	plan_load(&l, &sys, image, 1 * MiB, huge, 950 * MiB, "dtb/qemu-virt.dtb", "x");
-	CHECK_CONTAINS("950 MiB initrd beside a 40 MiB kernel: no room beside the others", l.err.msg,
-		       "initrd: no room for the initrd (972800 KiB) within 32 GiB of the kernel, beside the other segments");
-	loaded_free(&l);
+	check_refused("950 MiB initrd beside a 40 MiB kernel: no room beside the others", &sys,
+		      image, huge, 950 * MiB, -ENOSPC,
+		      "initrd: no room for the initrd (972800 KiB) within 32 GiB of the kernel, beside the other segments");
 
 	memcpy(image + 0x38, "XXXX", 4);
-	plan_load(&l, &sys, image, 1 * MiB, NULL, 0, "dtb/qemu-virt.dtb", "x");
-	CHECK_EQ("not an Image: -EINVAL", l.ret, -EINVAL);
-	CHECK_CONTAINS("not an Image: message names the file", l.err.msg, "Image: not an arm64 Image");
-	loaded_free(&l);
+	check_refused("not an Image: message names the file", &sys, image, NULL, 0, -EINVAL,
+		      "Image: not an arm64 Image");
 	system_desc_free(&sys);
 	free(image);
 	free(huge);

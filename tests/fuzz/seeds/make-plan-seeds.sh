@@ -54,9 +54,6 @@ pack "$d/raw-memory" "$tmp/f-raw" "$fx/formats/Image" "$fx/formats/initramfs.cpi
 d=$here/plan_arm
 rm -rf "$d" && mkdir -p "$d"
 arm=$fx/qemu-virt-arm
-bytes "$tmp/a-initrd" 40 00
-bytes "$tmp/a-dtbmem" 50 00
-bytes "$tmp/a-crash" 41 00
 # --atags with --machine-type 0x8e0
 bytes "$tmp/a-atags" 40 28 00 00 00 00 00 00 00 00 00 00 00 00 e0 08
 # a container's raw Image at 0x40008000, entered at its start
@@ -70,11 +67,11 @@ cmdline = struct.pack("<2I", 2 + len(cmd) // 4, 0x54410009) + cmd
 initrd = struct.pack("<4I", 4, 0x54410005, 0xc8000000, 0x1000)
 open(sys.argv[1], "wb").write(core + mem + cmdline + initrd + struct.pack("<2I", 0, 0))
 PY
-pack "$d/armmp-hyp-initrd" "$tmp/a-initrd" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
+pack "$d/armmp-hyp-initrd" "$tmp/f-initrd" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
 	"$arm/guest-fdt-armmp-hyp.dtb" "$arm/iomem-armmp-hyp.txt" "$tmp/cmdline"
-pack "$d/lpae-svc-dtb-memory" "$tmp/a-dtbmem" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
+pack "$d/lpae-svc-dtb-memory" "$tmp/f-dtbmem" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
 	"$arm/guest-fdt-lpae-svc.dtb" - "$tmp/cmdline"
-pack "$d/crash" "$tmp/a-crash" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
+pack "$d/crash" "$tmp/f-crash" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" \
 	"$arm/guest-fdt-armmp-svc.dtb" "$fx/crash/qemu-armhf/iomem.txt" "$tmp/cmdline" \
 	"$tmp/elfcorehdr"
 pack "$d/atags" "$tmp/a-atags" "$fx/formats/zImage" "$fx/formats/initramfs.cpio" - \
