@@ -209,10 +209,17 @@ static bool region_end(uint64_t start, uint64_t size, uint64_t *end)
 	return true;
 }
 
+/* For messages: node names are any bytes, but a message is one line of
+ * text. */
 static const char *node_path(const void *blob, int node, char *buf, int len)
 {
+	char *p;
+
 	if (fdt_get_path(blob, node, buf, len))
 		return "(unknown node)";
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
 	return buf;
 }
 

@@ -781,10 +781,14 @@ static void test_memory_cells(void)
 		free(ed);
 	}
 
-	/* A reg whose byte length is not a whole number of cells. */
+	/* A reg whose byte length is not a whole number of cells, in a node
+	 * whose name holds a newline: the message stays one line. */
 	ed = editable(blob);
 	fdt_setprop(ed, fdt_path_offset(ed, "/memory@40000000"), "reg", "\0\0\0\0\0\0", 6);
+	fdt_set_name(ed, fdt_path_offset(ed, "/memory@40000000"), "memory@4\n0");
 	CHECK_EQ("memory: reg of 6 bytes", dtb_memory(ed, &ram, &res, &err), -EINVAL);
+	CHECK_CONTAINS("memory: node name printable in the message", err.msg,
+		       "device tree: /memory@4?0: reg is 6 bytes");
 	free(ed);
 	mem_ranges_free(&ram);
 	mem_ranges_free(&res);
