@@ -99,6 +99,10 @@ static bool fuzz_describe(const struct fuzz_part *parts, const void *dtb, bool c
 			ok = mem_ranges_copy(&sys->crash, &sys->usable) == 0;
 	} else {
 		fuzz_raw_memory(&parts[PART_MEMORY], crash, sys);
+		/* A system description holds its sets normalized, as
+		 * system_describe builds them; backends read them. */
+		mem_ranges_normalize(&sys->usable);
+		mem_ranges_normalize(&sys->crash);
 		if (crash)
 			ok = mem_ranges_copy(&sys->usable, &sys->crash) == 0;
 	}
