@@ -127,6 +127,7 @@ struct job {
 	const uint8_t *in;
 	size_t in_size;
 	size_t limit;
+	size_t memory;
 	unsigned flags;
 	struct outbuf o;
 	size_t consumed;
@@ -139,13 +140,13 @@ static bool peeking(const struct job *j)
 	return j->flags & DECOMPRESS_PEEK;
 }
 
-/* The decoders' memory for their own state (window, dictionary): no more
- * than the output may take, and never past the libraries' own ceilings. */
+/* The decoders' memory for their own state (window, dictionary): about
+ * what the caller allows, and never past the libraries' own ceilings. */
 static size_t decoder_memlimit(const struct job *j, size_t ceiling)
 {
-	if (peeking(j) || j->limit > ceiling - DECODER_SLACK)
+	if (!j->memory || j->memory > ceiling - DECODER_SLACK)
 		return ceiling;
-	return j->limit + DECODER_SLACK;
+	return j->memory + DECODER_SLACK;
 }
 
 /* deflate turns at most 258 bytes into 2 bits: no stream unpacks to more
@@ -436,9 +437,9 @@ static int unxz(struct job *j, enum compression c)
 #endif
 
 int decompress(enum compression c, const uint8_t *in, size_t in_size, size_t limit,
-	       unsigned flags, struct decompressed *out, struct error *err)
+	       size_t memory, unsigned flags, struct decompressed *out, struct error *err)
 {
-	struct job j = { in, in_size, limit, flags, { NULL, 0, 0, 0 }, 0, out, err };
+	struct job j = { in, in_size, limit, memory, flags, { NULL, 0, 0, 0 }, 0, out, err };
 	int ret;
 
 	memset(out, 0, sizeof(*out));

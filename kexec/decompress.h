@@ -44,13 +44,13 @@ bool compression_supported(enum compression c);
  * without ever holding more than limit + 1 bytes: a size the stream
  * announces past the limit is refused before decoding, and the output
  * grows as data comes out, never to what a header claims.  The decoder's
- * own memory (window, dictionary) is held to about the limit too (-E2BIG
- * past it).  -EFBIG leaves the wording to the caller, who knows which
+ * own memory (window, dictionary) is held to about `memory` bytes (0: the
+ * libraries' defaults, at most 256 MiB): -E2BIG when a stream needs more.  -EFBIG leaves the wording to the caller, who knows which
  * layer this is: the message is empty and out->claimed says why.  Other
  * messages say what went wrong without naming the file (the caller
  * prefixes it).  Bytes after the end of the stream are left to the caller
  * (out->consumed).  `flags`: DECOMPRESS_*. */
 int decompress(enum compression c, const uint8_t *in, size_t in_size, size_t limit,
-	       unsigned flags, struct decompressed *out, struct error *err);
+	       size_t memory, unsigned flags, struct decompressed *out, struct error *err);
 
 #endif

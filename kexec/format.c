@@ -281,15 +281,15 @@ static int unwrap_compressed(struct unwrap *u, const struct format_row *row,
 	 * decompressing hundreds of MiB of it. */
 	if (decompress(row->comp, data, size,
 		       unwrap_room(u) < FORMAT_PEEK_SIZE ? unwrap_room(u) : FORMAT_PEEK_SIZE,
-		       DECOMPRESS_PEEK, &d, NULL) == 0) {
+		       unwrap_room(u), DECOMPRESS_PEEK, &d, NULL) == 0) {
 		inner = row_detect(d.data, d.size);
 		free(d.data);
 		if (inner && inner->role == ROLE_INITRD)
 			return error_set(u->err, -EINVAL, "%s: this is an initramfs (%s-compressed cpio), not a kernel: pass it with --initrd",
 					 u->path, row->name);
 	}
-	ret = decompress(row->comp, data, size, unwrap_room(u), u->exact ? DECOMPRESS_WHOLE : 0,
-			 &d, u->err);
+	ret = decompress(row->comp, data, size, unwrap_room(u), unwrap_room(u),
+			 u->exact ? DECOMPRESS_WHOLE : 0, &d, u->err);
 	if (ret == -EFBIG)
 		return layer_too_big(u, row->name, d.claimed);
 	if (ret)
@@ -359,7 +359,8 @@ static int unwrap_zboot(struct unwrap *u, const struct format_row *row,
 		return unsupported_compression(u, "zboot with a ", comp);
 	snprintf(out->label, sizeof(out->label), "zboot(%s)", compression_name(comp));
 	/* The header gives the payload's length: a size at its end is its own. */
-	ret = decompress(comp, data + offset, length, unwrap_room(u), DECOMPRESS_WHOLE, &d, u->err);
+	ret = decompress(comp, data + offset, length, unwrap_room(u), unwrap_room(u),
+			 DECOMPRESS_WHOLE, &d, u->err);
 	if (ret == -EFBIG)
 		return layer_too_big(u, out->label, d.claimed);
 	if (ret)
@@ -607,7 +608,7 @@ int format_check_initrd(const uint8_t *data, size_t size, const char *path,
 		}
 		if (row->role != ROLE_COMPRESSION || !compression_supported(row->comp))
 			break;
-		if (decompress(row->comp, cur, cur_size, FORMAT_PEEK_SIZE, DECOMPRESS_PEEK, &d, NULL))
+		if (decompress(row->comp, cur, cur_size, FORMAT_PEEK_SIZE, 0, DECOMPRESS_PEEK, &d, NULL))
 			break;
 		snprintf(what + used, sizeof(what) - used, "%s-compressed ", row->name);
 		free(peeked);
