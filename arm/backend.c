@@ -535,5 +535,6 @@ const struct arch_backend arm_backend = {
 	.purgatory_end = purgatory_arm_image_end,
 	.addressable_end = ADDRESSABLE_END,
 	.accepts_atags = true,
+	.command_line_size = 1024, /* arm COMMAND_LINE_SIZE */
 	.plan_kernel = arm_plan_kernel,
 };
