@@ -2,7 +2,6 @@
 #include "dtb.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -502,11 +501,14 @@ int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 	room = fdt_totalsize(blob) + bootargs_len + update->rng_seed_size +
 	       (update->nr_usable_ranges + 1) * sizeof(struct mem_range) + CHOSEN_SLACK;
 	/* The slack is generous, but a tree whose strings block repeats
-	 * nothing we add could still run short: grow and start over. */
+	 * nothing we add, or whose blocks overlap (fdt_open_into copies each
+	 * apart), could still run short: grow and start over.  The result must
+	 * pack into DTB_MAX_SIZE, so a working copy many times that is never
+	 * needed. */
 	for (;;) {
 		void *bigger;
 
-		if (room > INT_MAX / 2) {
+		if (room > 16 * (size_t)DTB_MAX_SIZE) {
 			ret = -FDT_ERR_NOSPACE;
 			break;
 		}
@@ -516,12 +518,10 @@ int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 			return error_set(err, -ENOMEM, DT ": out of memory for %zu bytes", room);
 		}
 		buf = bigger;
+		step = "opening";
 		ret = fdt_open_into(blob, buf, (int)room);
-		if (ret) {
-			step = "opening";
-			break;
-		}
-		ret = apply_chosen(buf, update, &step);
+		if (ret == 0)
+			ret = apply_chosen(buf, update, &step);
 		if (ret != -FDT_ERR_NOSPACE)
 			break;
 		room *= 2;
