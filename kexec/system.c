@@ -16,6 +16,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -150,6 +151,38 @@ static int load_to_eof(int fd, const char *path, size_t hint, size_t limit,
 	}
 }
 
+/* A block device or an MTD partition (character major 90): boards keep a
+ * kernel in a raw partition, and kexec-tools reads them, so they are the
+ * one kind of device accepted.  Opening one does not act on it, and its
+ * size is its capacity: the whole partition is read, bounded by the limit
+ * (the formats ignore what follows the kernel). */
+#define MTD_CHAR_MAJOR 90
+
+static bool is_kernel_storage(const struct stat *st)
+{
+	return S_ISBLK(st->st_mode) ||
+	       (S_ISCHR(st->st_mode) && major(st->st_rdev) == MTD_CHAR_MAJOR);
+}
+
+static int load_storage(int fd, const char *path, size_t limit, struct file_data *file,
+			struct error *err)
+{
+	off_t end;
+
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		return error_set(err, -errno, "%s: %s", path, strerror(errno));
+	end = lseek(fd, 0, SEEK_END);
+	if (end < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return error_set(err, -errno, "%s: cannot tell the device's size: %s", path,
+				 strerror(errno));
+	if (end == 0)
+		return error_set(err, -EINVAL, "%s: the device is empty", path);
+	if ((uint64_t)end > limit)
+		return error_set(err, -EFBIG, "%s: device of %" PRIu64 " MiB is larger than the %zu MiB read for it",
+				 path, (uint64_t)end >> 20, limit >> 20);
+	return load_sized(fd, path, (size_t)end, file, err);
+}
+
 int file_load(const char *path, size_t limit, struct file_data *file,
 	      struct error *err)
 {
@@ -161,7 +194,7 @@ int file_load(const char *path, size_t limit, struct file_data *file,
 	 * opening a device can act on it (a watchdog starts counting). */
 	if (stat(path, &st) < 0)
 		return error_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode) && !is_kernel_storage(&st))
 		return refuse_kind(path, st.st_mode, err);
 	/* O_NONBLOCK in case the path was swapped for a FIFO since: the
 	 * open returns at once and fstat, which is what counts, refuses it. */
@@ -170,6 +203,8 @@ int file_load(const char *path, size_t limit, struct file_data *file,
 		return error_set(err, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0)
 		ret = error_set(err, -errno, "%s: %s", path, strerror(errno));
+	else if (is_kernel_storage(&st))
+		ret = load_storage(fd, path, limit, file, err);
 	else if (!S_ISREG(st.st_mode))
 		ret = refuse_kind(path, st.st_mode, err);
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)

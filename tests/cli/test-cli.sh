@@ -144,4 +144,20 @@ check "--atags with --dtb: one line" one_error_line "--atags and --dtb exclude e
 run --dry-run --arch=arm -l "$tmp/Image" --dtb="$tmp/arm.dtb"
 check "an arm64 Image for arm: one line" one_error_line "not a zImage"
 
+# A kernel kept in a raw partition (a block device, or an MTD partition on
+# a board) is read, as kexec-tools reads it: a uImage on a loop device of
+# 4 MiB plans, and only its payload is loaded, not the rest of the
+# partition.
+if [ "$(id -u)" -eq 0 ] && command -v losetup >/dev/null &&
+   loop=$(losetup -f --show "$(cp "$fixtures/formats/uImage-zImage" "$tmp/part" &&
+	  truncate -s 4M "$tmp/part" && echo "$tmp/part")" 2>/dev/null); then
+	run --dry-run --arch=arm -l "$loop" --dtb="$tmp/arm.dtb"
+	losetup -d "$loop"
+	check "a uImage in a block device plans" test "$status" -eq 0
+	check "a block device's uImage is unwrapped to its 8 KiB zImage" \
+		grep -q "kernel file: uImage -> zImage, 8 KiB" "$tmp/out"
+else
+	echo "# skipped the block-device check: needs root and a loop device"
+fi
+
 exit $((failures > 0))
