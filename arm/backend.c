@@ -387,7 +387,7 @@ static int place_crash_header(const struct load_request *req, const struct syste
  * there; older ones know only these parameters, and mem= replaces the
  * memory map, which is what a crash kernel needs. */
 static int crash_cmdline(const struct load_request *req, const struct mem_ranges *kernel_mem,
-			 uint64_t hdr_addr, struct plan *plan, char **out, struct error *err)
+			 uint64_t hdr_addr, char **out, struct error *err)
 {
 	const char *dtb_args = NULL;
 	char *extra, *p;
@@ -413,11 +413,9 @@ static int crash_cmdline(const struct load_request *req, const struct mem_ranges
 	free(extra);
 	if (ret)
 		return error_set(err, ret, "command line: out of memory");
-	/* COMMAND_LINE_SIZE is 1024 on arm: the kernel cuts the rest. */
-	if (strlen(*out) > 1023)
-		plan_note(plan, "arm crash: the command line is %zu bytes; the kernel keeps only the first 1023, and elfcorehdr= and mem= are at its end",
-			  strlen(*out));
-	return 0;
+	/* COMMAND_LINE_SIZE is 1024 on arm and the kernel cuts the rest,
+	 * which here would be elfcorehdr= and mem=, at the line's end. */
+	return cmdline_check_size(*out, arm_backend.command_line_size, "arm crash", err);
 }
 
 static int arm_plan_kernel(const struct load_request *req,
@@ -442,7 +440,7 @@ static int arm_plan_kernel(const struct load_request *req,
 		crash_sys = *sys;
 		crash_sys.usable = kernel_mem;
 		ksys = &crash_sys;
-		ret = crash_cmdline(req, &kernel_mem, hdr_addr, plan, &crash_args, err);
+		ret = crash_cmdline(req, &kernel_mem, hdr_addr, &crash_args, err);
 		if (ret)
 			goto out;
 	}

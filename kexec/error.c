@@ -4,6 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A message is one line on a terminal: a path or a name taken from a file
+ * may hold a newline or an escape sequence, which would split the line or
+ * act on the terminal, so every control character shows as '?'. */
+static void one_printable_line(char *msg)
+{
+	for (; *msg; msg++)
+		if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+			*msg = '?';
+}
+
 int error_set(struct error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -13,6 +23,7 @@ int error_set(struct error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	one_printable_line(err->msg);
 	return code;
 }
 
@@ -40,5 +51,6 @@ int error_prefix(struct error *err, int code, const char *fmt, ...)
 		memcpy(err->msg + used, old, len);
 		err->msg[used + len] = '\0';
 	}
+	one_printable_line(err->msg);
 	return code;
 }

@@ -213,8 +213,15 @@ int iomem_parse(const char *text, size_t len, struct system_memory *mem,
 	if (ret) {
 		system_memory_free(mem);
 		system_memory_init(mem);
+		return ret;
 	}
-	return ret;
+	/* Callers read the sets' r and n directly (memrange.h): a listing
+	 * out of order leaves ranges pending until normalized. */
+	mem_ranges_normalize(&mem->ram);
+	mem_ranges_normalize(&mem->reserved);
+	mem_ranges_normalize(&mem->crash);
+	mem_ranges_normalize(&mem->kernel_image);
+	return 0;
 }
 
 int system_memory_usable(const struct system_memory *mem,

@@ -234,7 +234,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	if (!ret && in.cmdline)
 		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
 	if (!ret)
-		ret = system_describe(native, opts->crash, in.dtb.data, &sys, &err);
+		ret = system_describe(native, opts->crash, in.dtb.data, dtb_path, &sys, &err);
 	if (!ret && opts->initrd)
 		ret = load_initrd(opts->initrd, &sys, &in.initrd, &err);
 	if (!ret && opts->initrd)

@@ -292,8 +292,8 @@ static int memory_from_iomem(struct system_desc *sys, bool crash, struct error *
 	return ret;
 }
 
-static int memory_from_dtb(const void *dtb, struct system_desc *sys,
-			   struct error *err)
+static int memory_from_dtb(const void *dtb, const char *dtb_path,
+			   struct system_desc *sys, struct error *err)
 {
 	struct mem_ranges ram, reserved;
 	int ret;
@@ -311,10 +311,10 @@ static int memory_from_dtb(const void *dtb, struct system_desc *sys,
 	}
 	mem_ranges_free(&ram);
 	mem_ranges_free(&reserved);
-	return ret;
+	return ret ? error_prefix(err, ret, "%s", dtb_path) : 0;
 }
 
-int system_describe(bool native, bool crash, const void *dtb,
+int system_describe(bool native, bool crash, const void *dtb, const char *dtb_path,
 		    struct system_desc *sys, struct error *err)
 {
 	struct error iomem_err = { { 0 } };
@@ -336,7 +336,7 @@ int system_describe(bool native, bool crash, const void *dtb,
 		return error_set(err, ret, "no memory map: %s; and no device tree to fall back on (an ATAG boot plans from /proc/iomem, as root)",
 				 iomem_err.msg[0] ? iomem_err.msg : "/proc/iomem not read");
 	if (ret) {
-		ret = memory_from_dtb(dtb, sys, err);
+		ret = memory_from_dtb(dtb, dtb_path, sys, err);
 		if (ret && native)
 			return error_set(err, ret, "no memory map: %s; and the DTB has no /memory node to fall back on",
 					 iomem_err.msg);

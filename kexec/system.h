@@ -30,8 +30,9 @@ void file_release(struct file_data *file);
 /* Describes this machine: usable memory (from /proc/iomem when `native`,
  * falling back to the DTB's memory nodes when /proc/iomem hides its
  * addresses or the plan is for another machine; for a crash load, the
- * crash regions only), page size, fresh entropy. */
-int system_describe(bool native, bool crash, const void *dtb,
+ * crash regions only), page size, fresh entropy.  dtb_path names the DTB
+ * in messages. */
+int system_describe(bool native, bool crash, const void *dtb, const char *dtb_path,
 		    struct system_desc *sys, struct error *err);
 void system_desc_free(struct system_desc *sys);
 

@@ -144,6 +144,16 @@ check "--atags with --dtb: one line" one_error_line "--atags and --dtb exclude e
 run --dry-run --arch=arm -l "$tmp/Image" --dtb="$tmp/arm.dtb"
 check "an arm64 Image for arm: one line" one_error_line "not a zImage"
 
+# A message is one line even when the path it names holds a newline.
+mkdir -p "$tmp/new
+line"
+run --dry-run --arch=arm64 -l "$tmp/new
+line/Image" --dtb="$tmp/virt.dtb"
+check "a path with a newline: still one line" one_error_line "new?line/Image: No such file"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$fixtures/dtb/uefi.dtb"
+check "a DTB with no /memory, for another machine: one line naming it" \
+	one_error_line "uefi.dtb: .*memory"
+
 # A kernel kept in a raw partition (a block device, or an MTD partition on
 # a board) is read, as kexec-tools reads it: a uImage on a loop device of
 # 4 MiB plans, and only its payload is loaded, not the rest of the
