@@ -266,18 +266,6 @@ static void check_update(const void *in, const struct chosen_update *u, const vo
 	check_kept(in, out);
 }
 
-static void check_set(const struct mem_ranges *set, const char *what)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		FUZZ_ASSERT(set->r[i].start < set->r[i].end, "%s range %zu is empty", what, i);
-		if (i)
-			FUZZ_ASSERT(set->r[i - 1].end < set->r[i].start,
-				    "%s ranges %zu and %zu overlap or touch", what, i - 1, i);
-	}
-}
-
 static bool same_set(const struct mem_ranges *a, const struct mem_ranges *b)
 {
 	return a->n == b->n && (!a->n || !memcmp(a->r, b->r, a->n * sizeof(a->r[0])));
@@ -299,8 +287,8 @@ static void check_memory(const void *in, const void *out)
 		FUZZ_ASSERT(ret < 0, "dtb_memory returned %d", ret);
 		FUZZ_ASSERT_MESSAGE(&err);
 	} else {
-		check_set(&ram, "RAM");
-		check_set(&res, "reserved");
+		fuzz_check_ranges(&ram, "RAM");
+		fuzz_check_ranges(&res, "reserved");
 	}
 	if (out) {
 		ret2 = dtb_memory(out, &ram2, &res2, &err);

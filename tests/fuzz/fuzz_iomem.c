@@ -8,18 +8,6 @@
 #include "fuzz_util.h"
 #include "iomem.h"
 
-static void check_set(const struct mem_ranges *set, const char *what)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		FUZZ_ASSERT(set->r[i].start < set->r[i].end, "%s range %zu is empty", what, i);
-		if (i)
-			FUZZ_ASSERT(set->r[i - 1].end < set->r[i].start,
-				    "%s ranges %zu and %zu overlap or touch", what, i - 1, i);
-	}
-}
-
 static void check_inside(const struct mem_ranges *inner, const struct mem_ranges *outer,
 			 const char *what)
 {
@@ -51,15 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT_MESSAGE(&err);
 		goto out;
 	}
-	check_set(&mem.ram, "System RAM");
-	check_set(&mem.reserved, "reserved");
-	check_set(&mem.crash, "Crash kernel");
-	check_set(&mem.kernel_image, "Kernel code/data");
+	fuzz_check_ranges(&mem.ram, "System RAM");
+	fuzz_check_ranges(&mem.reserved, "reserved");
+	fuzz_check_ranges(&mem.crash, "Crash kernel");
+	fuzz_check_ranges(&mem.kernel_image, "Kernel code/data");
 	check_inside(&mem.crash, &mem.ram, "Crash kernel");
 	check_inside(&mem.kernel_image, &mem.ram, "Kernel code/data");
 	check_inside(&mem.reserved, &mem.ram, "reserved");
 	if (system_memory_usable(&mem, &usable) == 0) {
-		check_set(&usable, "usable");
+		fuzz_check_ranges(&usable, "usable");
 		check_inside(&usable, &mem.ram, "usable");
 		for (i = 0; i < usable.n; i++) {
 			size_t j;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memrange.h"
+
 /* A harness that needs several files (a kernel, a DTB, /proc/iomem...)
  * reads them from one input as parts: each is a 4-byte little-endian
  * length and that many bytes; a length beyond the input takes the rest,
@@ -75,5 +77,19 @@ static inline char *fuzz_dup(const struct fuzz_part *part)
 #define FUZZ_ASSERT_MESSAGE(err)                                               \
 	FUZZ_ASSERT((err)->msg[0] != '\0' && !strchr((err)->msg, '\n'),        \
 		    "error message \"%s\" is not one non-empty line", (err)->msg)
+
+/* A range set as memrange.h promises it, once normalized: every range
+ * non-empty, sorted, neither overlapping nor touching the next. */
+static inline void fuzz_check_ranges(const struct mem_ranges *set, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		FUZZ_ASSERT(set->r[i].start < set->r[i].end, "%s range %zu is empty", what, i);
+		if (i)
+			FUZZ_ASSERT(set->r[i - 1].end < set->r[i].start,
+				    "%s ranges %zu and %zu overlap or touch", what, i - 1, i);
+	}
+}
 
 #endif
