@@ -273,19 +273,29 @@ static int unwrap_compressed(struct unwrap *u, const struct format_row *row,
 {
 	struct decompressed d;
 	const struct format_row *inner;
+	size_t peek;
 	int ret;
 
 	if (!compression_supported(row->comp))
 		return unsupported_compression(u, "", row->comp);
 	/* A compressed initramfs is a common mix-up: say so before
 	 * decompressing hundreds of MiB of it. */
-	if (decompress(row->comp, data, size,
-		       unwrap_room(u) < FORMAT_PEEK_SIZE ? unwrap_room(u) : FORMAT_PEEK_SIZE,
-		       unwrap_room(u), DECOMPRESS_PEEK, &d, NULL) == 0) {
+	peek = unwrap_room(u) < FORMAT_PEEK_SIZE ? unwrap_room(u) : FORMAT_PEEK_SIZE;
+	if (decompress(row->comp, data, size, peek, unwrap_room(u), DECOMPRESS_PEEK, &d,
+		       NULL) == 0) {
 		inner = row_detect(d.data, d.size);
 		free(d.data);
 		if (inner && inner->role == ROLE_INITRD)
 			return error_set(u->err, -EINVAL, "%s: this is an initramfs (%s-compressed cpio), not a kernel: pass it with --initrd",
+					 u->path, row->name);
+		/* Every layer holds a kernel, a container or another
+		 * compressed layer, each recognized by its first bytes: a
+		 * layer that starts with none of them (zeros, in the classic
+		 * bomb) is refused now, not after unpacking all of it.  A
+		 * stream that ended or broke before the peek's end is left
+		 * to the full decoding, which says what is wrong with it. */
+		if (!inner && d.size == peek)
+			return error_set(u->err, -EINVAL, "%s: not a kernel: what its %s layer unpacks to starts with no known format",
 					 u->path, row->name);
 	}
 	ret = decompress(row->comp, data, size, unwrap_room(u), unwrap_room(u),
