@@ -140,25 +140,43 @@ static int unwrap_kernel(const char *path, struct load_inputs *in,
 
 /* The initrd is one segment: larger than the largest usable memory range,
  * it cannot be placed, and is refused from its size, unread. */
+/* The initrd is refused unread when it cannot fit: not in the largest
+ * usable RAM range, or not in memory twice over when the kernel will copy
+ * it (our copy, then the kernel's during kexec_load) -- reading it first
+ * could wake the OOM killer before any check ran.  A crash load copies
+ * into the reserved region and a plan for another machine loads nothing,
+ * so there only our copy counts. */
 static int load_initrd(const char *path, const struct system_desc *sys,
-		       struct file_data *file, struct error *err)
+		       bool kernel_copies, struct file_data *file, struct error *err)
 {
-	uint64_t largest = 0;
+	char msg[sizeof(err->msg)];
+	const char *why = NULL, *source = NULL;
+	struct meminfo mem;
+	uint64_t largest = 0, readable;
 	size_t i, limit = INITRD_LIMIT;
 	int ret;
 
 	for (i = 0; i < sys->usable.n; i++)
 		if (sys->usable.r[i].end - sys->usable.r[i].start > largest)
 			largest = sys->usable.r[i].end - sys->usable.r[i].start;
-	if (largest < limit)
+	if (largest < limit) {
 		limit = (size_t)largest;
+		why = "an initrd must fit in the largest usable memory range";
+		source = sys->memory_source;
+	}
+	if (system_meminfo(&mem, NULL) == 0) {
+		readable = kernel_copies ? mem.available / 2 : mem.available;
+		if (readable < limit) {
+			limit = (size_t)readable;
+			why = kernel_copies ? "reading it and the kernel's copy need twice its size in memory"
+					    : "reading it needs that much memory";
+			source = "MemAvailable in /proc/meminfo";
+		}
+	}
 	ret = file_load(path, limit, file, err);
-	if (ret == -EFBIG && limit < INITRD_LIMIT) {
-		char msg[sizeof(err->msg)];
-
+	if (ret == -EFBIG && why) {
 		memcpy(msg, err->msg, sizeof(msg));
-		error_set(err, ret, "%s: an initrd must fit in the largest usable memory range (from %s)",
-			  msg, sys->memory_source);
+		error_set(err, ret, "%s: %s (from %s)", msg, why, source);
 	}
 	return ret;
 }
@@ -236,7 +254,7 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	if (!ret)
 		ret = system_describe(native, opts->crash, in.dtb.data, dtb_path, &sys, &err);
 	if (!ret && opts->initrd)
-		ret = load_initrd(opts->initrd, &sys, &in.initrd, &err);
+		ret = load_initrd(opts->initrd, &sys, native && !opts->crash, &in.initrd, &err);
 	if (!ret && opts->initrd)
 		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
 	if (!ret && opts->crash)

@@ -185,7 +185,7 @@ EOF
 
 # e2e_bad_inputs: the loads --scenario bad-inputs makes after a good one, as
 # NAME|WHAT|ARGUMENTS lines (ARGUMENTS as the guest's /init writes them:
-# $KERNEL, $BROKEN; /tmp/fifo and /tmp/dir are made there, /hostile.dtb
+# $KERNEL, $BROKEN; /tmp/fifo, /tmp/dir and /tmp/big are made there, /hostile.dtb
 # by e2e_make_initrd1).  Each must fail by itself with one line on stderr
 # and leave the loaded kernel loaded.  (Should the long command line be
 # accepted, its panic=-1 makes the kernel it loaded, which has no initramfs,
@@ -198,6 +198,7 @@ truncated|the kernel cut to 4 KiB|-l $BROKEN
 hostile-dtb|a version 3 DTB whose root name has no '/' as --dtb|-l $KERNEL --dtb=/hostile.dtb
 long-cmdline|a command line of 3000 bytes|-l $KERNEL --command-line="panic=-1 $(head -c 2991 /dev/zero | tr '\0' a)"
 dir|a directory as the kernel|-l /tmp/dir
+big-initrd|a 300 MiB initrd in tmpfs on this 1 GiB machine (refused unread: it and the kernel's copy cannot both fit in what is left)|-l $KERNEL --initrd=/tmp/big
 EOF
 }
 
@@ -266,13 +267,14 @@ bad() {
 	name=$1
 	shift
 	echo "E2E: BEGIN $name: $(echo "$*" | cut -c1-100)"
-	timeout 10 "$@" >/tmp/out 2>/tmp/err
+	timeout 30 "$@" >/tmp/out 2>/tmp/err
 	rc=$?
 	sed 's/^/E2E: stderr /' /tmp/err
 	echo "E2E: END $name rc=$rc loaded=$(loaded) stderr_lines=$(wc -l </tmp/err)"
 }
 mkfifo /tmp/fifo
 mkdir -p /tmp/dir
+dd if=/dev/zero of=/tmp/big bs=1048576 count=300 2>/dev/null
 EOF
 			e2e_bad_inputs | while IFS='|' read -r name _ argv; do
 				echo "bad $name \$KEXEC $argv"
