@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/magic.h>
 #include <linux/reboot.h>
 #include <net/if.h>
 #include <stddef.h>
@@ -15,219 +14,17 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "crash_header.h"
 #include "dtb.h"
+#include "input_file.h"
+#include "proc_facts.h"
 #include "iomem.h"
 #include "vmcoreinfo.h"
 
 #define IOMEM_LIMIT (4u << 20)
-
-/* What a path names, when it is not a regular file. */
-static int refuse_kind(const char *path, mode_t mode, struct error *err)
-{
-	const char *kind;
-
-	switch (mode & S_IFMT) {
-	case S_IFIFO: kind = "a FIFO"; break;
-	case S_IFCHR: kind = "a character device"; break;
-	case S_IFBLK: kind = "a block device"; break;
-	case S_IFSOCK: kind = "a socket"; break;
-	case S_IFDIR: kind = "a directory"; break;
-	default: kind = "not a regular file"; break;
-	}
-	return error_set(err, S_ISDIR(mode) ? -EISDIR : -EINVAL, "%s: is %s%s", path, kind,
-			 strncmp(kind, "not", 3) ? ", not a file" : "");
-}
-
-/* /proc, /sys and their kin: their files report a size of 0 (/proc) or a
- * page (sysfs attributes) whatever they hold, so they are read to EOF. */
-static bool on_pseudo_fs(int fd)
-{
-	struct statfs fs;
-
-	if (fstatfs(fd, &fs) < 0)
-		return false;
-	switch ((unsigned long)fs.f_type) {
-	case PROC_SUPER_MAGIC:
-	case SYSFS_MAGIC:
-	case DEBUGFS_MAGIC:
-	case SECURITYFS_MAGIC:
-	case TRACEFS_MAGIC:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static int read_retry(int fd, uint8_t *buf, size_t len, size_t *got)
-{
-	*got = 0;
-	while (*got < len) {
-		ssize_t n = read(fd, buf + *got, len - *got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		*got += (size_t)n;
-	}
-	return 0;
-}
-
-/* A file whose size is known: one allocation of that size, filled by
- * read(2).  Never mmap: a mapped file that cannot be read in full (an I/O
- * error, a truncation during the load, a hole on a full tmpfs) kills the
- * process with SIGBUS, where read(2) returns an error we can name. */
-static int load_sized(int fd, const char *path, size_t size, struct file_data *file,
-		      struct error *err)
-{
-	uint8_t extra;
-	size_t got;
-	int ret;
-
-	file->data = malloc(size);
-	if (!file->data)
-		return error_set(err, -ENOMEM, "%s: out of memory reading its %zu MiB", path,
-				 (size + (1u << 20) - 1) >> 20);
-	ret = read_retry(fd, file->data, size, &got);
-	if (ret)
-		return error_set(err, ret, "%s: %s", path, strerror(-ret));
-	if (got < size)
-		return error_set(err, -EIO, "%s: file shrank while being read (%zu of %zu bytes)",
-				 path, got, size);
-	/* Bytes past the size fstat gave: someone is writing the file, and
-	 * what we hold is a mix of two versions. */
-	ret = read_retry(fd, &extra, 1, &got);
-	if (ret)
-		return error_set(err, ret, "%s: %s", path, strerror(-ret));
-	if (got)
-		return error_set(err, -EIO, "%s: file grew while being read (is it being written?)",
-				 path);
-	file->size = size;
-	return 0;
-}
-
-/* A /proc or /sys file: read until EOF, at most `limit` bytes. */
-static int load_to_eof(int fd, const char *path, size_t hint, size_t limit,
-		       struct file_data *file, struct error *err)
-{
-	size_t cap = 0;
-
-	for (;;) {
-		size_t got;
-		int ret;
-
-		if (file->size == cap) {
-			size_t next = cap ? cap * 2 : (hint > 4096 ? hint : 4096);
-			uint8_t *grown;
-
-			if (cap > limit)
-				return error_set(err, -EFBIG, "%s: larger than %zu bytes", path,
-						 limit);
-			/* One byte past the limit tells "exactly limit" from
-			 * "more". */
-			if (next > limit)
-				next = limit + 1;
-			grown = realloc(file->data, next);
-			if (!grown)
-				return error_set(err, -ENOMEM, "%s: out of memory", path);
-			file->data = grown;
-			cap = next;
-		}
-		ret = read_retry(fd, file->data + file->size, cap - file->size, &got);
-		if (ret)
-			return error_set(err, ret, "%s: %s", path, strerror(-ret));
-		file->size += got;
-		if (file->size < cap)
-			return 0; /* EOF */
-	}
-}
-
-/* A block device or an MTD partition (character major 90): boards keep a
- * kernel in a raw partition, and kexec-tools reads them, so they are the
- * one kind of device accepted.  Opening one does not act on it, and its
- * size is its capacity: the whole partition is read, bounded by the limit
- * (the formats ignore what follows the kernel). */
-#define MTD_CHAR_MAJOR 90
-
-static bool is_kernel_storage(const struct stat *st)
-{
-	return S_ISBLK(st->st_mode) ||
-	       (S_ISCHR(st->st_mode) && major(st->st_rdev) == MTD_CHAR_MAJOR);
-}
-
-static int load_storage(int fd, const char *path, size_t limit, struct file_data *file,
-			struct error *err)
-{
-	off_t end;
-
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
-		return error_set(err, -errno, "%s: %s", path, strerror(errno));
-	end = lseek(fd, 0, SEEK_END);
-	if (end < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		return error_set(err, -errno, "%s: cannot tell the device's size: %s", path,
-				 strerror(errno));
-	if (end == 0)
-		return error_set(err, -EINVAL, "%s: the device is empty", path);
-	if ((uint64_t)end > limit)
-		return error_set(err, -EFBIG, "%s: device of %" PRIu64 " MiB is larger than the %zu MiB read for it",
-				 path, (uint64_t)end >> 20, limit >> 20);
-	return load_sized(fd, path, (size_t)end, file, err);
-}
-
-int file_load(const char *path, size_t limit, struct file_data *file,
-	      struct error *err)
-{
-	struct stat st;
-	int fd, ret;
-
-	memset(file, 0, sizeof(*file));
-	/* Refused before open: opening a FIFO with no writer blocks, and
-	 * opening a device can act on it (a watchdog starts counting). */
-	if (stat(path, &st) < 0)
-		return error_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) && !is_kernel_storage(&st))
-		return refuse_kind(path, st.st_mode, err);
-	/* O_NONBLOCK in case the path was swapped for a FIFO since: the
-	 * open returns at once and fstat, which is what counts, refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return error_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		ret = error_set(err, -errno, "%s: %s", path, strerror(errno));
-	else if (is_kernel_storage(&st))
-		ret = load_storage(fd, path, limit, file, err);
-	else if (!S_ISREG(st.st_mode))
-		ret = refuse_kind(path, st.st_mode, err);
-	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
-		ret = error_set(err, -errno, "%s: %s", path, strerror(errno));
-	else if (st.st_size == 0 || on_pseudo_fs(fd))
-		ret = load_to_eof(fd, path, st.st_size > 0 && (uint64_t)st.st_size <= limit
-					    ? (size_t)st.st_size : 0, limit, file, err);
-	else if ((uint64_t)st.st_size > limit)
-		ret = error_set(err, -EFBIG, "%s: too large (%" PRIu64 " MiB; at most %zu MiB)",
-				path, ((uint64_t)st.st_size + (1u << 20) - 1) >> 20, limit >> 20);
-	else
-		ret = load_sized(fd, path, (size_t)st.st_size, file, err);
-	close(fd);
-	if (ret)
-		file_release(file);
-	return ret;
-}
-
-void file_release(struct file_data *file)
-{
-	free(file->data);
-	memset(file, 0, sizeof(*file));
-}
 
 static void fill_random(uint8_t *buf, size_t len)
 {
@@ -376,90 +173,6 @@ static int read_line(const char *path, char *buf, size_t len, struct error *err)
 	}
 	file_release(&file);
 	return ret;
-}
-
-/* The kernel's CPU numbers are below NR_CPUS, at most 8192 on arm64. */
-#define CPU_NUMBER_LIMIT 65536u
-
-/* A decimal CPU number: digits only, below CPU_NUMBER_LIMIT. */
-static const char *cpu_number(const char *p, unsigned *cpu)
-{
-	unsigned v = 0;
-	const char *start = p;
-
-	while (*p >= '0' && *p <= '9' && v < CPU_NUMBER_LIMIT)
-		v = v * 10 + (unsigned)(*p++ - '0');
-	if (p == start || v >= CPU_NUMBER_LIMIT)
-		return NULL;
-	*cpu = v;
-	return p;
-}
-
-int cpu_list_parse(const char *text, unsigned *cpus, size_t max, size_t *n)
-{
-	const char *p = text;
-	unsigned first, last, cpu;
-	bool any = false;
-
-	*n = 0;
-	while (*p) {
-		unsigned previous = any ? cpus[*n - 1] : 0;
-
-		p = cpu_number(p, &first);
-		if (!p)
-			return -EINVAL;
-		last = first;
-		if (*p == '-') {
-			p = cpu_number(p + 1, &last);
-			if (!p || last < first)
-				return -EINVAL;
-		}
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			return -EINVAL;
-		if (any && first <= previous)
-			return -EINVAL; /* ascending, each CPU once */
-		for (cpu = first; cpu <= last; cpu++) {
-			if (*n == max)
-				return -E2BIG;
-			cpus[(*n)++] = cpu;
-		}
-		any = true;
-	}
-	return *n ? 0 : -EINVAL;
-}
-
-int sysfs_number(const char *text, int base, uint64_t *value)
-{
-	char *end;
-
-	/* strtoull would also take blanks, a sign and (base 16) a bare "0x"
-	 * as 0: the first character must be a digit, the last the end. */
-	if (!(text[0] >= '0' && text[0] <= '9') &&
-	    !(base == 16 && ((text[0] >= 'a' && text[0] <= 'f') || (text[0] >= 'A' && text[0] <= 'F'))))
-		return -EINVAL;
-	errno = 0;
-	*value = strtoull(text, &end, base);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-int sysfs_vmcoreinfo_parse(const char *line, uint64_t *addr, uint64_t *size)
-{
-	char first[32];
-	const char *space = strchr(line, ' ');
-
-	if (!space || (size_t)(space - line) >= sizeof(first))
-		return -EINVAL;
-	memcpy(first, line, (size_t)(space - line));
-	first[space - line] = '\0';
-	if (sysfs_number(first, 16, addr) || sysfs_number(space + 1, 16, size))
-		return -EINVAL;
-	if (*size == 0 || *size > CRASH_NOTE_SIZE_LIMIT || *addr + *size < *addr)
-		return -EINVAL;
-	return 0;
 }
 
 /* A CPU's crash note: its address (hex, as the kernel prints it) and size
@@ -625,67 +338,6 @@ void crash_facts_free(struct crash_facts *facts)
 	facts->nr_cpu_notes = 0;
 }
 
-/* "  123 kB" after a meminfo key, up to the end of its line. */
-static int meminfo_value(const char *p, const char *end, uint64_t *bytes)
-{
-	uint64_t kib = 0;
-	const char *digits;
-
-	while (p < end && *p == ' ')
-		p++;
-	digits = p;
-	while (p < end && *p >= '0' && *p <= '9') {
-		if (kib > (UINT64_MAX >> 10) / 10)
-			return -EINVAL;
-		kib = kib * 10 + (uint64_t)(*p++ - '0');
-		if (kib > UINT64_MAX >> 10)
-			return -EINVAL;
-	}
-	if (p == digits || end - p != 3 || memcmp(p, " kB", 3) != 0)
-		return -EINVAL;
-	*bytes = kib << 10;
-	return 0;
-}
-
-int meminfo_parse(const char *text, size_t len, struct meminfo *info,
-		  struct error *err)
-{
-	static const struct {
-		const char *key;
-		size_t offset;
-	} fields[] = {
-		{ "MemTotal:", offsetof(struct meminfo, total) },
-		{ "MemAvailable:", offsetof(struct meminfo, available) },
-	};
-	const char *p = text, *end = text + len;
-	unsigned found = 0;
-	size_t i;
-
-	memset(info, 0, sizeof(*info));
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-
-		if (!eol)
-			eol = end;
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-			size_t klen = strlen(fields[i].key);
-
-			if (found & (1u << i) || (size_t)(eol - p) < klen ||
-			    memcmp(p, fields[i].key, klen) != 0)
-				continue;
-			if (meminfo_value(p + klen, eol, (uint64_t *)((char *)info + fields[i].offset)))
-				return error_set(err, -EINVAL, "/proc/meminfo: %s is not a number of kB",
-						 fields[i].key);
-			found |= 1u << i;
-		}
-		p = eol + 1;
-	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!(found & (1u << i)))
-			return error_set(err, -ENOENT, "/proc/meminfo: no %s line", fields[i].key);
-	return 0;
-}
-
 int system_meminfo(struct meminfo *info, struct error *err)
 {
 	struct file_data file;
@@ -696,36 +348,6 @@ int system_meminfo(struct meminfo *info, struct error *err)
 	ret = meminfo_parse((const char *)file.data, file.size, info, err);
 	file_release(&file);
 	return ret;
-}
-
-/* Room for the control page holding the relocation code, the kimage and
- * the other small allocations the kernel makes during the call. */
-#define KEXEC_LOAD_SLACK (4u << 20)
-
-/* kexec_load(2) copies each segment, now, into pages it allocates from
- * normal memory: memsz bytes, a page at a time (it zero-fills past bufsz).
- * It lists those pages in indirection pages of word-sized entries, one per
- * page plus one per segment for its destination and one to end the list,
- * the last word of each indirection page linking the next; 8-byte words
- * are counted (arm64's, an upper bound for arm's).  Pages it happens to
- * get at a segment's destination are kept for that destination, so they
- * add nothing.  arm64 kernels since 5.13 also copy the linear map's page
- * tables for the relocation to run with the MMU on: up to one byte in 512
- * of RAM when the linear map is mapped page by page (rodata=full).  Our
- * own buffers are not counted: they are allocated before MemAvailable is
- * read and stay mapped through the call (the kernel copies from them), so
- * MemAvailable already leaves them out. */
-uint64_t kexec_load_kernel_memory(const struct plan *plan, uint64_t mem_total)
-{
-	uint64_t page = plan->page_size ? plan->page_size : 4096;
-	uint64_t pages = 0, entries, per_page = page / 8 - 1;
-	size_t i;
-
-	for (i = 0; i < plan->nr_segments; i++)
-		pages += (plan->segments[i].memsz + page - 1) / page;
-	entries = pages + plan->nr_segments + 1;
-	pages += (entries + per_page - 1) / per_page;
-	return pages * page + mem_total / 512 + KEXEC_LOAD_SLACK;
 }
 
 int system_cmdline(char **cmdline, struct error *err)

@@ -10,7 +10,7 @@
 
 #include "crash_header.h"
 #include "fuzz_util.h"
-#include "system.h"
+#include "proc_facts.h"
 
 static void check_meminfo(const struct fuzz_part *part)
 {

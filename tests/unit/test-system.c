@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "input_file.h"
+#include "proc_facts.h"
 #include "system.h"
 
 /* read(2) as file_load sees it: this definition takes the place of libc's
