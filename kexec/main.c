@@ -138,8 +138,6 @@ static int unwrap_kernel(const char *path, struct load_inputs *in,
 	return ret;
 }
 
-/* The initrd is one segment: larger than the largest usable memory range,
- * it cannot be placed, and is refused from its size, unread. */
 /* The initrd is refused unread when it cannot fit: not in the largest
  * usable RAM range, or not in memory twice over when the kernel will copy
  * it (our copy, then the kernel's during kexec_load) -- reading it first
