@@ -198,7 +198,7 @@ truncated|the kernel cut to 4 KiB|-l $BROKEN
 hostile-dtb|a version 3 DTB whose root name has no '/' as --dtb|-l $KERNEL --dtb=/hostile.dtb
 long-cmdline|a command line of 3000 bytes|-l $KERNEL --command-line="panic=-1 $(head -c 2991 /dev/zero | tr '\0' a)"
 dir|a directory as the kernel|-l /tmp/dir
-big-initrd|a 300 MiB initrd in tmpfs on this 1 GiB machine (refused unread: it and the kernel's copy cannot both fit in what is left)|-l $KERNEL --initrd=/tmp/big
+big-initrd|an initrd of 60 % of MemAvailable (refused unread: it and the kernel's copy cannot both fit)|-l $KERNEL --initrd=/tmp/big
 EOF
 }
 
@@ -274,7 +274,10 @@ bad() {
 }
 mkfifo /tmp/fifo
 mkdir -p /tmp/dir
-dd if=/dev/zero of=/tmp/big bs=1048576 count=300 2>/dev/null
+# Sparse, so that it takes no memory itself: the figure depends on nothing
+# but MemAvailable, whatever the kernel and the initramfs use.
+avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+dd if=/dev/zero of=/tmp/big bs=1048576 count=0 seek=$((avail_kb * 6 / 10240)) 2>/dev/null
 EOF
 			e2e_bad_inputs | while IFS='|' read -r name _ argv; do
 				echo "bad $name \$KEXEC $argv"
