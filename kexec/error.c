@@ -1,5 +1,6 @@
 #include "error.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,4 +54,18 @@ int error_prefix(struct error *err, int code, const char *fmt, ...)
 	}
 	one_printable_line(err->msg);
 	return code;
+}
+
+const char *size_text(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, len, "%" PRIu64 " MiB", bytes >> 20);
+	else if (bytes >= (1u << 20))
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " MiB", bytes >> 20,
+			 (bytes % (1u << 20)) * 10 >> 20);
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%" PRIu64 " KiB", bytes >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	return buf;
 }

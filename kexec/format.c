@@ -194,21 +194,6 @@ static void chain_add(char *chain, size_t chain_size, const char *name)
 	snprintf(chain + used, chain_size - used, "%s%s", used ? " -> " : "", name);
 }
 
-/* "64 MiB", "1.5 MiB" (rounded down: these are limits that were passed),
- * "4 KiB", "7083 bytes". */
-static void size_text(char *buf, size_t len, uint64_t bytes)
-{
-	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
-		snprintf(buf, len, "%" PRIu64 " MiB", bytes >> 20);
-	else if (bytes >= (1u << 20))
-		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " MiB", bytes >> 20,
-			 (bytes % (1u << 20)) * 10 >> 20);
-	else if (bytes >= 1024 && bytes % 1024 == 0)
-		snprintf(buf, len, "%" PRIu64 " KiB", bytes >> 10);
-	else
-		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
-}
-
 /* A layer that would unpack past the limit (`claimed`: the size it
  * announced, 0 when its output passed the limit as it came out). */
 static int layer_too_big(struct unwrap *u, const char *name, uint64_t claimed)

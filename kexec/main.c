@@ -150,13 +150,10 @@ static int load_initrd(const char *path, const struct system_desc *sys,
 	char msg[sizeof(err->msg)];
 	const char *why = NULL, *source = NULL;
 	struct meminfo mem;
-	uint64_t largest = 0, readable;
-	size_t i, limit = INITRD_LIMIT;
+	uint64_t largest = mem_ranges_largest(&sys->usable), readable;
+	size_t limit = INITRD_LIMIT;
 	int ret;
 
-	for (i = 0; i < sys->usable.n; i++)
-		if (sys->usable.r[i].end - sys->usable.r[i].start > largest)
-			largest = sys->usable.r[i].end - sys->usable.r[i].start;
 	if (largest < limit) {
 		limit = (size_t)largest;
 		why = "an initrd must fit in the largest usable memory range";

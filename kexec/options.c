@@ -96,14 +96,13 @@ void options_usage(FILE *out)
 	      out);
 }
 
-/* User text for a one-line message: control characters (a newline in an
- * argument) become '?', and a long text is cut. */
-static const char *printable(const char *text, size_t len, char *buf, size_t size)
+/* User text for a message, cut when long.  (error_set shows control
+ * characters, a newline in an argument among them, as '?'.) */
+static const char *cut_text(const char *text, size_t len, char *buf, size_t size)
 {
-	size_t i, n = len < size - 1 ? len : size - 1;
+	size_t n = len < size - 1 ? len : size - 1;
 
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+	memcpy(buf, text, n);
 	if (n < len && n >= 3)
 		memcpy(buf + n - 3, "...", 3);
 	buf[n] = '\0';
@@ -111,7 +110,7 @@ static const char *printable(const char *text, size_t len, char *buf, size_t siz
 }
 
 #define SHOWN_SIZE 96
-#define SHOWN(text) printable((text), strlen(text), (char[SHOWN_SIZE]){ 0 }, SHOWN_SIZE)
+#define SHOWN(text) cut_text((text), strlen(text), (char[SHOWN_SIZE]){ 0 }, SHOWN_SIZE)
 
 /* ADDR of --serial: hex digits after an optional 0x, nothing else. */
 static bool parse_hex64(const char *text, size_t len, uint64_t *value)
@@ -192,7 +191,7 @@ int serial_parse(const char *spec, struct uart_info *uart, struct error *err)
 		uart->io_width = 1;
 	} else {
 		return error_set(err, -EINVAL, "--serial=%s: unknown UART kind '%s' (pl011 or ns16550)",
-				 SHOWN(spec), printable(field[0], len[0], (char[SHOWN_SIZE]){ 0 },
+				 SHOWN(spec), cut_text(field[0], len[0], (char[SHOWN_SIZE]){ 0 },
 							SHOWN_SIZE));
 	}
 	if (!parse_hex64(field[1], len[1], &uart->addr))
@@ -219,10 +218,10 @@ static int refuse_option(const char *arg, int opt, struct error *err)
 
 	if (!long_option)
 		return error_set(err, -EINVAL, "unknown option '-%s' (see kexec --help)",
-				 printable((const char[]){ (char)opt }, 1, (char[2]){ 0 }, 2));
+				 cut_text((const char[]){ (char)opt }, 1, (char[2]){ 0 }, 2));
 	if (opt && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
 		return error_set(err, -EINVAL, "option '%s' takes no value (see kexec --help)",
-				 printable(arg, (size_t)(strchr(arg, '=') - arg),
+				 cut_text(arg, (size_t)(strchr(arg, '=') - arg),
 					   (char[SHOWN_SIZE]){ 0 }, SHOWN_SIZE));
 	return error_set(err, -EINVAL, "unknown option '%s' (see kexec --help)", SHOWN(arg));
 }

@@ -139,24 +139,6 @@ int plan_find_space_highest(const struct plan *plan, const struct mem_ranges *us
 	return find_space(plan, usable, size, align, min, max, true, addr);
 }
 
-/* "900 MiB", "1.5 MiB", "12 KiB", "100 bytes": exact or to a tenth. */
-static const char *size_text(char *buf, size_t len, uint64_t bytes)
-{
-	static const char *const units[] = { "KiB", "MiB" };
-	int u = bytes >= (1u << 20) ? 1 : 0;
-	unsigned shift = u ? 20 : 10;
-	uint64_t whole = bytes >> shift, part = bytes & ((UINT64_C(1) << shift) - 1);
-
-	if (bytes < 1024)
-		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
-	else if (part == 0)
-		snprintf(buf, len, "%" PRIu64 " %s", whole, units[u]);
-	else
-		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", whole,
-			 (part * 10) >> shift, units[u]);
-	return buf;
-}
-
 int plan_fits_at_all(const struct mem_ranges *usable, uint64_t size, bool crash,
 		     const char *memory_source, const char *path, const char *what,
 		     struct error *err)
