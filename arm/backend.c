@@ -533,6 +533,7 @@ const struct arch_backend arm_backend = {
 	.purgatory_end = purgatory_arm_image_end,
 	.addressable_end = ADDRESSABLE_END,
 	.accepts_atags = true,
+	.has_file_syscall = false,
 	.command_line_size = 1024, /* arm COMMAND_LINE_SIZE */
 	.plan_kernel = arm_plan_kernel,
 };

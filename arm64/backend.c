@@ -232,6 +232,7 @@ const struct arch_backend arm64_backend = {
 	.machines = { "aarch64", "arm64" },
 	.kexec_arch = KEXEC_ARCH_AARCH64,
 	.elf_machine = 183, /* EM_AARCH64 */
+	.has_file_syscall = true,
 	.command_line_size = 2048, /* arm64 COMMAND_LINE_SIZE */
 	.purgatory = purgatory_arm64_image,
 	.purgatory_end = purgatory_arm64_image_end,

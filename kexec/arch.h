@@ -71,6 +71,7 @@ struct arch_backend {
 	 * (arm: 4 GiB, even with LPAE); 0: no limit. */
 	uint64_t addressable_end;
 	bool accepts_atags;           /* can boot a kernel with ATAGs */
+	bool has_file_syscall;        /* Linux has kexec_file_load(2) here */
 	/* The next kernel's COMMAND_LINE_SIZE, NUL included: it silently
 	 * drops what is past it, so a longer line is refused. */
 	size_t command_line_size;

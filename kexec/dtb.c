@@ -830,3 +830,17 @@ int dtb_stdout_uart(const void *blob, struct uart_info *uart)
 	*uart = u;
 	return 0;
 }
+
+const char *dtb_bootargs(const void *blob)
+{
+	int chosen = fdt_path_offset(blob, "/chosen"), len = 0;
+	const char *text;
+
+	if (chosen < 0)
+		return NULL;
+	text = fdt_getprop(blob, chosen, "bootargs", &len);
+	/* A string property: one NUL, at its end. */
+	if (!text || len <= 0 || text[len - 1] != '\0' || memchr(text, '\0', (size_t)len - 1))
+		return NULL;
+	return text;
+}

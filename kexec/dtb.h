@@ -82,4 +82,8 @@ struct uart_info {
  * "snps,dw-apb-uart").  Returns 0, or -ENOENT when there is none we know. */
 int dtb_stdout_uart(const void *blob, struct uart_info *uart);
 
+/* /chosen/bootargs, pointing into the blob, or NULL when there is none
+ * (or it is not one NUL-terminated string). */
+const char *dtb_bootargs(const void *blob);
+
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "config.h"
 #include "crash_header.h"
 #include "dtb.h"
+#include "file_load.h"
 #include "format.h"
 #include "loader.h"
 #include "options.h"
@@ -26,10 +29,21 @@
 #define RUNNING_ATAGS "/proc/atags"
 #define ATAGS_LIMIT (64u << 10)
 
-static int report(const struct error *err)
+/* Exit statuses, as kexec-tools gives them (scripts read them): 1 for a
+ * command line we cannot act on (and -e with nothing loaded), 255 for a
+ * load, unload or boot that failed, 253 when kexec_file_load(2) is not
+ * available or cannot take the image (-s).  -S answers 1/0 (main). */
+#define EXIT_USAGE 1
+#define EXIT_FAILED 255
+#define EXIT_NO_FILE_SYSCALL 253
+/* Not an exit status: kexec_file_load(2) refused the image in a way that
+ * lets -a try kexec_load(2). */
+#define FALL_BACK (-1)
+
+static int report(const struct error *err, int status)
 {
 	fprintf(stderr, "kexec: %s\n", err->msg);
-	return 1;
+	return status;
 }
 
 static const struct arch_backend *pick_backend(const struct options *opts,
@@ -70,6 +84,7 @@ static void load_inputs_release(struct load_inputs *in)
 	free(in->cmdline);
 }
 
+/* NULL in *out: no command line option was given. */
 static int build_cmdline(const struct options *opts, char **out, struct error *err)
 {
 	char *running = NULL;
@@ -139,25 +154,26 @@ static int unwrap_kernel(const char *path, struct load_inputs *in,
 }
 
 /* The initrd is refused unread when it cannot fit: not in the largest
- * usable RAM range, or not in memory twice over when the kernel will copy
- * it (our copy, then the kernel's during kexec_load) -- reading it first
- * could wake the OOM killer before any check ran.  A crash load copies
- * into the reserved region and a plan for another machine loads nothing,
- * so there only our copy counts. */
-static int load_initrd(const char *path, const struct system_desc *sys,
+ * usable RAM range (`largest`, from `largest_source`; 0: unknown), or not
+ * in memory twice over when the kernel will copy it (our copy, then the
+ * kernel's during the load) -- reading it first could wake the OOM killer
+ * before any check ran.  A crash load copies into the reserved region and
+ * a plan for another machine loads nothing, so there only our copy
+ * counts. */
+static int load_initrd(const char *path, uint64_t largest, const char *largest_source,
 		       bool kernel_copies, struct file_data *file, struct error *err)
 {
 	char msg[sizeof(err->msg)];
 	const char *why = NULL, *source = NULL;
 	struct meminfo mem;
-	uint64_t largest = mem_ranges_largest(&sys->usable), readable;
+	uint64_t readable;
 	size_t limit = INITRD_LIMIT;
 	int ret;
 
-	if (largest < limit) {
+	if (largest && largest < limit) {
 		limit = (size_t)largest;
 		why = "an initrd must fit in the largest usable memory range";
-		source = sys->memory_source;
+		source = largest_source;
 	}
 	if (system_meminfo(&mem, NULL) == 0) {
 		readable = kernel_copies ? mem.available / 2 : mem.available;
@@ -176,23 +192,21 @@ static int load_initrd(const char *path, const struct system_desc *sys,
 	return ret;
 }
 
-/* kexec_load(2) copies every segment into kernel memory it allocates
- * during the call: more than the machine has available and the OOM killer
- * strikes inside it (us, or another process).  Refused before, with the
- * figures; --dry-run prints them.  A crash load needs no such memory (its
- * segments go into the reserved region), and without MemAvailable (Linux
- * before 3.14) nothing is checked. */
-static int check_kernel_memory(const struct plan *plan, bool dry_run, struct error *err)
+/* A load copies its inputs into kernel memory it allocates during the
+ * syscall: more than the machine has available and the OOM killer strikes
+ * inside it (us, or another process).  Refused before, with the figures;
+ * --dry-run prints them.  Without MemAvailable (Linux before 3.14) nothing
+ * is checked. */
+static int check_kernel_memory(uint64_t need, const char *syscall_name, bool dry_run,
+			       struct error *err)
 {
 	struct meminfo mem;
-	uint64_t need;
 
 	if (system_meminfo(&mem, NULL))
 		return 0;
-	need = kexec_load_kernel_memory(plan, mem.total);
 	if (dry_run) {
-		printf("kernel memory: kexec_load needs %" PRIu64 " MiB, %" PRIu64 " MiB available (MemAvailable)%s\n",
-		       (need + (1u << 20) - 1) >> 20, mem.available >> 20,
+		printf("kernel memory: %s needs %" PRIu64 " MiB, %" PRIu64 " MiB available (MemAvailable)%s\n",
+		       syscall_name, (need + (1u << 20) - 1) >> 20, mem.available >> 20,
 		       need > mem.available ? ": a load would be refused" : "");
 		return 0;
 	}
@@ -202,8 +216,225 @@ static int check_kernel_memory(const struct plan *plan, bool dry_run, struct err
 	return 0;
 }
 
-static int do_load(const struct options *opts, const struct arch_backend *arch,
-		   bool native)
+/* What the syscall choice depends on, asked once. */
+static void syscall_facts_read(const struct options *opts, const struct arch_backend *arch,
+			       bool native, struct syscall_facts *facts)
+{
+	memset(facts, 0, sizeof(*facts));
+	facts->choice = opts->syscall;
+	facts->arch_has_file = arch->has_file_syscall;
+	facts->native = native;
+	facts->file_present = native && arch->has_file_syscall && opts->syscall != SYSCALL_LOAD &&
+			      system_kexec_file_present();
+	facts->dtb_given = opts->dtb != NULL;
+	facts->atags_given = opts->atags;
+}
+
+/* Lockdown (integrity and above) refuses kexec_load(2) with a bare EPERM;
+ * say so before reading anything.  A dry run notes it. */
+static int check_lockdown_for_kexec_load(const struct syscall_facts *facts, bool unload,
+					 bool dry_run, struct error *err)
+{
+	char mode[32];
+
+	if (!facts->native || system_lockdown(mode, sizeof(mode)) != 0 ||
+	    !lockdown_blocks_kexec_load(mode))
+		return 0;
+	load_lockdown_refusal(mode, facts->file_present, facts->arch_has_file, unload, err);
+	if (dry_run) {
+		printf("note: %s\n", err->msg);
+		return 0;
+	}
+	return -EPERM;
+}
+
+static void explain_refusal_context(const char *kernel_path, bool crash, bool unload,
+				    char *lockdown, size_t size,
+				    struct file_load_context *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->kernel_path = kernel_path;
+	ctx->crash = crash;
+	ctx->unload = unload;
+	ctx->lockdown = system_lockdown(lockdown, size) == 0 ? lockdown : NULL;
+	ctx->kexec_disabled = system_kexec_disabled();
+	ctx->root = geteuid() == 0;
+}
+
+/* An fd for kexec_file_load(2) to read `data` from: the file itself when
+ * it holds exactly those bytes (so that IMA sees the file and its
+ * signature), else a sealed memfd. */
+static int input_fd(const char *path, const uint8_t *data, size_t size, bool whole_file,
+		    const char *memfd_name, int *fd, const char **source, struct error *err)
+{
+	struct stat st;
+
+	if (whole_file && path) {
+		int f = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (f >= 0 && fstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size == size) {
+			*fd = f;
+			*source = path;
+			return 0;
+		}
+		if (f >= 0)
+			close(f);
+	}
+	*source = "sealed memfd";
+	return system_sealed_memfd(memfd_name, data, size, fd, err);
+}
+
+/* The kexec_file_load(2) path.  Returns an exit status, or FALL_BACK with
+ * the kernel's errno in *refused when -a may try kexec_load(2). */
+static int load_with_kexec_file(const struct options *opts, const struct arch_backend *arch,
+				bool native, const struct syscall_decision *decision,
+				int *refused)
+{
+	struct load_inputs in;
+	struct kernel_file kernel = { 0 };
+	struct system_desc sys;
+	struct file_load_description desc = { 0 };
+	struct file_load_context ctx;
+	struct error err = { { 0 } };
+	const char *bootargs = NULL, *kernel_source = NULL, *initrd_source = NULL;
+	char what[sizeof(kernel.chain) + 4096], lockdown[32];
+	bool have_sys = false, kernel_whole;
+	int kernel_fd = -1, initrd_fd = -1, ret, status = EXIT_FAILED;
+	uint64_t need;
+
+	memset(&in, 0, sizeof(in));
+	memset(&sys, 0, sizeof(sys));
+	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
+	if (!ret)
+		ret = unwrap_kernel(opts->kernel, &in, &kernel, &err);
+	if (!ret && kernel.format != FORMAT_ARM64_IMAGE)
+		ret = error_set(&err, -EINVAL, "%s: %s: kexec_file_load(2) on %s takes an arm64 Image",
+				opts->kernel, kernel.chain, arch->name);
+	/* The running device tree: its bootargs are what the next kernel
+	 * keeps when no command line is given (as with kexec_load(2)); the
+	 * kernel writes the rest of the next tree itself.  An ACPI machine
+	 * has none, which is fine here. */
+	if (!ret && native && file_load(RUNNING_DTB, DTB_MAX_SIZE, &in.dtb, NULL) == 0) {
+		if (dtb_check(in.dtb.data, in.dtb.size, RUNNING_DTB, NULL) == 0)
+			bootargs = dtb_bootargs(in.dtb.data);
+		else
+			file_release(&in.dtb);
+	}
+	if (!ret)
+		ret = build_cmdline(opts, &in.cmdline, &err);
+	if (!ret && in.cmdline)
+		desc.cmdline_source = "from the command line options";
+	else if (!ret && bootargs) {
+		in.cmdline = strdup(bootargs);
+		desc.cmdline_source = "the running device tree's bootargs, kept as kexec_load(2) keeps them";
+		if (!in.cmdline)
+			ret = error_set(&err, -ENOMEM, "command line: out of memory");
+	} else if (!ret)
+		desc.cmdline_source = "no command line option, no running device tree bootargs";
+	if (!ret && in.cmdline)
+		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
+	if (!ret && native) {
+		/* The memory map bounds the initrd; a crash load needs its
+		 * region (the same message as kexec_load(2)'s). */
+		ret = system_describe(native, opts->crash, in.dtb.data, RUNNING_DTB, &sys, &err);
+		have_sys = ret == 0;
+		if (ret && !opts->crash)
+			ret = 0;
+	}
+	if (!ret && opts->initrd)
+		ret = load_initrd(opts->initrd, have_sys ? mem_ranges_largest(&sys.usable) : 0,
+				  have_sys ? sys.memory_source : NULL, native && !opts->crash,
+				  &in.initrd, &err);
+	if (!ret && opts->initrd)
+		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
+	if (ret)
+		goto out;
+
+	kernel_whole = !in.kernel_unpacked && kernel.data == in.kernel.data &&
+		       kernel.size == in.kernel.size;
+	if (kernel_whole)
+		snprintf(what, sizeof(what), "%s", kernel.chain);
+	else
+		snprintf(what, sizeof(what), "Image unpacked from %s (%s)", opts->kernel, kernel.chain);
+	desc.why = decision->why;
+	desc.kernel = (struct file_load_input){ kernel_whole ? opts->kernel : "sealed memfd",
+						what, kernel.data, kernel.size };
+	if (opts->initrd)
+		desc.initrd = (struct file_load_input){ opts->initrd, "initrd, as given",
+							in.initrd.data, in.initrd.size };
+	desc.cmdline = in.cmdline;
+	desc.flags = (opts->crash ? KEXEC_FILE_ON_CRASH : 0) |
+		     (opts->initrd ? 0 : KEXEC_FILE_NO_INITRAMFS);
+	/* KEXEC_FILE_DEBUG came with Linux 6.7; an older kernel refuses the
+	 * whole call with EINVAL, which must not read as "cannot use the
+	 * image".  Asked first, without loading anything. */
+	if (opts->debug && native) {
+		if (system_kexec_file_debug_accepted())
+			desc.flags |= KEXEC_FILE_DEBUG;
+		else
+			fprintf(stderr, "kexec: this kernel does not take KEXEC_FILE_DEBUG (Linux 6.7 and later do): loading without it\n");
+	}
+	/* The kernel reads the kernel and initrd into buffers of its own,
+	 * then copies them into the pages it boots from: twice their size,
+	 * with our memfd besides. */
+	need = 2 * ((uint64_t)kernel.size + in.initrd.size) + (kernel_whole ? 0 : kernel.size);
+	if (native && !opts->crash)
+		ret = check_kernel_memory(need, "kexec_file_load", opts->dry_run, &err);
+	if (ret)
+		goto out;
+	if (opts->dry_run || opts->debug)
+		file_load_print(opts->dry_run ? stdout : stderr, &desc);
+	if (opts->dry_run) {
+		status = 0;
+		goto out;
+	}
+
+	ret = input_fd(opts->kernel, kernel.data, kernel.size, kernel_whole, "kexec-kernel",
+		       &kernel_fd, &kernel_source, &err);
+	if (!ret && opts->initrd)
+		ret = input_fd(opts->initrd, in.initrd.data, in.initrd.size, true, "kexec-initrd",
+			       &initrd_fd, &initrd_source, &err);
+	if (ret)
+		goto out;
+	if (opts->debug)
+		fprintf(stderr, "kexec: kernel fd from %s, initrd fd from %s\n", kernel_source,
+			initrd_source ? initrd_source : "nothing (-1)");
+	ret = system_kexec_file_load(kernel_fd, initrd_fd, in.cmdline, desc.flags);
+	if (ret) {
+		explain_refusal_context(opts->kernel, opts->crash, false, lockdown, sizeof(lockdown),
+					&ctx);
+		/* Falling back under lockdown would only trade this reason for
+		 * kexec_load(2)'s EPERM. */
+		if (decision->may_fall_back && file_load_may_fall_back(-ret) &&
+		    !(ctx.lockdown && lockdown_blocks_kexec_load(ctx.lockdown))) {
+			*refused = -ret;
+			status = FALL_BACK;
+			goto out;
+		}
+		file_load_refusal(-ret, &ctx, &err);
+		status = file_load_may_fall_back(-ret) && opts->syscall == SYSCALL_FILE ?
+			 EXIT_NO_FILE_SYSCALL : EXIT_FAILED;
+		ret = -1;
+		goto out;
+	}
+	status = 0;
+out:
+	if (kernel_fd >= 0)
+		close(kernel_fd);
+	if (initrd_fd >= 0)
+		close(initrd_fd);
+	if (have_sys)
+		system_desc_free(&sys);
+	load_inputs_release(&in);
+	if (ret && status != FALL_BACK && err.msg[0])
+		return report(&err, status);
+	return status;
+}
+
+/* The kexec_load(2) path: our own plan, DTB and purgatory. */
+static int load_with_kexec_load(const struct options *opts, const struct arch_backend *arch,
+				bool native, const struct syscall_facts *facts)
 {
 	struct load_inputs in;
 	struct load_request req = { 0 };
@@ -218,7 +449,10 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	memset(&in, 0, sizeof(in));
 	plan_init(&plan, 4096);
 	mem_ranges_init(&sys.usable);
-	ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
+	mem_ranges_init(&sys.crash);
+	ret = check_lockdown_for_kexec_load(facts, false, opts->dry_run, &err);
+	if (!ret)
+		ret = file_load(opts->kernel, KERNEL_LIMIT, &in.kernel, &err);
 	if (!ret)
 		ret = unwrap_kernel(opts->kernel, &in, &req.kernel, &err);
 	if (!ret && opts->atags) {
@@ -249,7 +483,8 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 	if (!ret)
 		ret = system_describe(native, opts->crash, in.dtb.data, dtb_path, &sys, &err);
 	if (!ret && opts->initrd)
-		ret = load_initrd(opts->initrd, &sys, native && !opts->crash, &in.initrd, &err);
+		ret = load_initrd(opts->initrd, mem_ranges_largest(&sys.usable), sys.memory_source,
+				  native && !opts->crash, &in.initrd, &err);
 	if (!ret && opts->initrd)
 		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
 	if (!ret && opts->crash)
@@ -289,8 +524,13 @@ static int do_load(const struct options *opts, const struct arch_backend *arch,
 		goto out;
 	if (opts->dry_run || opts->debug)
 		loader_print_plan(opts->dry_run ? stdout : stderr, arch, &sys, &plan, &uart);
-	if (native && !opts->crash)
-		ret = check_kernel_memory(&plan, opts->dry_run, &err);
+	if (native && !opts->crash) {
+		struct meminfo mem;
+
+		if (system_meminfo(&mem, NULL) == 0)
+			ret = check_kernel_memory(kexec_load_kernel_memory(&plan, mem.total),
+						  "kexec_load", opts->dry_run, &err);
+	}
 	if (!ret && !opts->dry_run)
 		ret = system_kexec_load(&plan, arch->kexec_arch, opts->crash, &err);
 out:
@@ -298,7 +538,69 @@ out:
 	free((void *)req.elfcorehdr);
 	system_desc_free(&sys);
 	load_inputs_release(&in);
-	return ret ? report(&err) : 0;
+	return ret ? report(&err, EXIT_FAILED) : 0;
+}
+
+static int do_load(const struct options *opts, const struct arch_backend *arch, bool native)
+{
+	struct syscall_facts facts;
+	struct syscall_decision decision;
+	struct error err = { { 0 } };
+	int refused = 0, status;
+
+	syscall_facts_read(opts, arch, native, &facts);
+	syscall_decide(&facts, &decision, &err);
+	if (decision.path == SYSCALL_PATH_REFUSED)
+		return report(&err, EXIT_NO_FILE_SYSCALL);
+	if (decision.path == SYSCALL_PATH_FILE) {
+		status = load_with_kexec_file(opts, arch, native, &decision, &refused);
+		if (status != FALL_BACK)
+			return status;
+		snprintf(decision.why, sizeof(decision.why),
+			 "kexec_load(2) (-a: kexec_file_load(2) could not use the image: %s)",
+			 strerror(refused));
+		if (opts->debug)
+			fprintf(stderr, "kexec: kexec_file_load(2) cannot use %s (%s): falling back to kexec_load(2)\n",
+				opts->kernel, strerror(refused));
+	}
+	if (opts->dry_run)
+		printf("syscall: %s\n", decision.why);
+	else if (opts->debug)
+		fprintf(stderr, "kexec: syscall: %s\n", decision.why);
+	return load_with_kexec_load(opts, arch, native, &facts);
+}
+
+/* -u, -u -p: kexec_file_load(2)'s unload where -a or -s allows it (as
+ * kexec-tools: -a falls back to kexec_load(2) on ENOSYS only). */
+static int do_unload(const struct options *opts, const struct arch_backend *arch)
+{
+	struct syscall_facts facts;
+	struct syscall_decision decision;
+	struct file_load_context ctx;
+	struct error err = { { 0 } };
+	char lockdown[32];
+	int ret;
+
+	syscall_facts_read(opts, arch, true, &facts);
+	facts.dtb_given = facts.atags_given = false;
+	syscall_decide(&facts, &decision, &err);
+	if (decision.path == SYSCALL_PATH_REFUSED)
+		return report(&err, EXIT_NO_FILE_SYSCALL);
+	if (decision.path == SYSCALL_PATH_FILE) {
+		ret = system_kexec_file_unload(opts->crash);
+		if (ret == 0)
+			return 0;
+		if (!(decision.may_fall_back && ret == -ENOSYS)) {
+			explain_refusal_context(NULL, opts->crash, true, lockdown, sizeof(lockdown), &ctx);
+			file_load_refusal(-ret, &ctx, &err);
+			return report(&err, ret == -ENOSYS ? EXIT_NO_FILE_SYSCALL : EXIT_FAILED);
+		}
+	}
+	if (check_lockdown_for_kexec_load(&facts, true, false, &err))
+		return report(&err, EXIT_FAILED);
+	if (system_kexec_unload(arch->kexec_arch, opts->crash, &err))
+		return report(&err, EXIT_FAILED);
+	return 0;
 }
 
 static int do_exec(const struct options *opts)
@@ -307,17 +609,17 @@ static int do_exec(const struct options *opts)
 	int loaded = system_kexec_loaded(false, &err);
 
 	if (loaded < 0)
-		return report(&err);
+		return report(&err, EXIT_FAILED);
 	if (!loaded) {
 		fprintf(stderr, "kexec: no kernel is loaded: load one first with kexec -l KERNEL\n");
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!opts->no_sync)
 		sync();
 	if (!opts->no_ifdown)
 		system_ifdown();
 	system_kexec_reboot(&err);
-	return report(&err);
+	return report(&err, EXIT_FAILED);
 }
 
 int main(int argc, char **argv)
@@ -329,7 +631,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (options_parse(argc, argv, &opts, &err))
-		return report(&err);
+		return report(&err, EXIT_USAGE);
 
 	switch (opts.action) {
 	case ACTION_HELP:
@@ -341,7 +643,7 @@ int main(int argc, char **argv)
 	case ACTION_STATUS:
 		ret = system_kexec_loaded(opts.crash, &err);
 		if (ret < 0) {
-			report(&err);
+			report(&err, 2);
 			return 2; /* neither "loaded" (1) nor "not loaded" (0) */
 		}
 		if (opts.debug)
@@ -358,9 +660,9 @@ int main(int argc, char **argv)
 
 	arch = pick_backend(&opts, &native, &err);
 	if (!arch)
-		return report(&err);
+		return report(&err, opts.arch ? EXIT_USAGE : EXIT_FAILED);
 	if (opts.action == ACTION_UNLOAD)
-		return system_kexec_unload(arch->kexec_arch, opts.crash, &err) ? report(&err) : 0;
+		return do_unload(&opts, arch);
 
 	ret = do_load(&opts, arch, native);
 	if (ret || opts.dry_run)
@@ -369,7 +671,7 @@ int main(int argc, char **argv)
 		return do_exec(&opts);
 	if (opts.action == ACTION_LOAD_REBOOT) {
 		system_shutdown_reboot(&err);
-		return report(&err);
+		return report(&err, EXIT_FAILED);
 	}
 	return 0;
 }

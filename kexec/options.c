@@ -91,8 +91,21 @@ void options_usage(FILE *out)
 	      "Boot options:\n"
 	      "  -x, --no-ifdown          do not take network interfaces down before -e\n"
 	      "  -y, --no-sync            do not sync file systems before -e\n"
-	      "  -c, --kexec-syscall      use kexec_load(2) (the default and only way)\n"
-	      "  -a, --kexec-syscall-auto the same\n",
+	      "\n"
+	      "Syscall (the last of -s, -c, -a wins):\n"
+	      "  -s, --kexec-file-syscall use kexec_file_load(2) only: the kernel checks the\n"
+	      "                           kernel's signature (works under lockdown) and\n"
+	      "                           places it; no --dtb, no purgatory checks\n"
+	      "  -c, --kexec-syscall      use kexec_load(2) only: our own placement, DTB and\n"
+	      "                           purgatory SHA-256 checks\n"
+	      "  -a, --kexec-syscall-auto kexec_file_load(2), else kexec_load(2) when the\n"
+	      "                           kernel lacks it or cannot use the image, never\n"
+	      "                           after a signature refusal (the default; 32-bit\n"
+	      "                           arm, or --dtb/--atags given: kexec_load(2))\n"
+	      "\n"
+	      "Exit status: 0 done; 1 usage error, or nothing loaded for -e; 255 a load\n"
+	      "or unload failed; 253 kexec_file_load(2) not available or unable to use the\n"
+	      "image (with -s).  -S: 1 loaded, 0 not loaded, 2 cannot tell.\n",
 	      out);
 }
 
@@ -280,9 +293,9 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 		case 'S': status_flag = true; break;
 		case 'd': opts->debug = true; break;
 		case 'i': opts->no_checks = true; break;
-		case 'c': case 'a': break; /* kexec_load(2) is all we use */
-		case 's':
-			return error_set(err, -ENOTSUP, "--kexec-file-syscall (-s): kexec_file_load(2) is not supported by this loader; drop -s to use kexec_load(2)");
+		case 'a': opts->syscall = SYSCALL_AUTO; break;
+		case 'c': opts->syscall = SYSCALL_LOAD; break;
+		case 's': opts->syscall = SYSCALL_FILE; break;
 		case OPT_INITRD: opts->initrd = optarg; break;
 		case OPT_APPEND: opts->append = optarg; break;
 		case OPT_COMMAND_LINE: opts->command_line = optarg; break;
@@ -359,6 +372,10 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 		return error_set(err, -EINVAL, "--atags and --dtb exclude each other: the next kernel gets an ATAG list or a device tree");
 	if (opts->has_machine_type && !opts->atags)
 		return error_set(err, -EINVAL, "--machine-type goes with --atags (with a device tree, r1 is always 0xffffffff)");
+	if (opts->syscall == SYSCALL_FILE && opts->dtb)
+		return error_set(err, -EINVAL, "--dtb cannot go with -s: kexec_file_load(2) takes no device tree (the kernel builds the next one from its own); use -c for --dtb");
+	if (opts->syscall == SYSCALL_FILE && opts->atags)
+		return error_set(err, -EINVAL, "--atags cannot go with -s: kexec_file_load(2) takes no ATAG list");
 	if (opts->arch && !opts->dry_run)
 		return error_set(err, -EINVAL, "--arch=%s only plans: add --dry-run", SHOWN(opts->arch));
 	if (opts->dry_run && opts->action != ACTION_LOAD && opts->action != ACTION_LOAD_EXEC &&

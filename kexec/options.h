@@ -22,8 +22,19 @@ enum kexec_action {
 	ACTION_VERSION,
 };
 
+/* Which load syscall, as kexec-tools 2.0.26 and later spell it: the last
+ * of -s, -c and -a on the command line wins. */
+enum syscall_choice {
+	SYSCALL_AUTO,         /* -a (default): kexec_file_load(2), then
+				 kexec_load(2) if the kernel has no file
+				 syscall or cannot use this image */
+	SYSCALL_FILE,         /* -s: kexec_file_load(2) only */
+	SYSCALL_LOAD,         /* -c: kexec_load(2) only */
+};
+
 struct options {
 	enum kexec_action action;
+	enum syscall_choice syscall;
 	bool crash;           /* -p: the crash slot */
 	bool debug;           /* -d */
 	bool dry_run;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -19,6 +20,7 @@
 
 #include "crash_header.h"
 #include "dtb.h"
+#include "file_load.h"
 #include "input_file.h"
 #include "proc_facts.h"
 #include "iomem.h"
@@ -445,6 +447,123 @@ int system_kexec_unload(uint32_t arch_flags, bool crash, struct error *err)
 				 kexec_load_hint(e));
 	}
 	return 0;
+}
+
+/* Not every C library's headers know the syscall; the kernel answers
+ * ENOSYS where it does not exist (32-bit arm). */
+#ifndef SYS_kexec_file_load
+#if defined(__aarch64__)
+#define SYS_kexec_file_load 294
+#elif defined(__x86_64__)
+#define SYS_kexec_file_load 320
+#elif defined(__arm__)
+#define SYS_kexec_file_load 401
+#endif
+#endif
+
+static long kexec_file_load_call(int kernel_fd, int initrd_fd, unsigned long cmdline_len,
+				 const char *cmdline, unsigned long flags)
+{
+#ifdef SYS_kexec_file_load
+	return syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, cmdline_len, cmdline, flags);
+#else
+	(void)kernel_fd, (void)initrd_fd, (void)cmdline_len, (void)cmdline, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+bool system_kexec_file_present(void)
+{
+	/* Flags no kernel knows: refused with EINVAL (EPERM without
+	 * CAP_SYS_BOOT) before anything is touched, ENOSYS when the kernel
+	 * has no such syscall. */
+	return kexec_file_load_call(-1, -1, 0, NULL, ~0ul) == 0 || errno != ENOSYS;
+}
+
+bool system_kexec_file_debug_accepted(void)
+{
+	/* A normal (never a crash) load of fd -1: a kernel that knows
+	 * KEXEC_FILE_DEBUG gets as far as reading the fd (EBADF) and changes
+	 * nothing; one that does not refuses the flags (EINVAL).  A crash
+	 * load must never be the probe: the kernel frees the loaded crash
+	 * kernel before it reads the new one. */
+	return !(kexec_file_load_call(-1, -1, 0, NULL,
+				      KEXEC_FILE_DEBUG | KEXEC_FILE_NO_INITRAMFS) != 0 &&
+		 errno == EINVAL);
+}
+
+int system_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long flags)
+{
+	unsigned long len = cmdline && cmdline[0] ? strlen(cmdline) + 1 : 0;
+
+	if (kexec_file_load_call(kernel_fd, initrd_fd, len, len ? cmdline : NULL, flags) != 0)
+		return -errno;
+	return 0;
+}
+
+int system_kexec_file_unload(bool crash)
+{
+	if (kexec_file_load_call(-1, -1, 0, NULL,
+				 KEXEC_FILE_UNLOAD | (crash ? KEXEC_FILE_ON_CRASH : 0)) != 0)
+		return -errno;
+	return 0;
+}
+
+int system_sealed_memfd(const char *name, const uint8_t *data, size_t size, int *fd,
+			struct error *err)
+{
+	size_t done = 0;
+	int f = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (f < 0)
+		return error_set(err, -errno, "memfd_create: %s (the kernel needs CONFIG_MEMFD_CREATE to be handed an unpacked kernel)",
+				 strerror(errno));
+	while (done < size) {
+		ssize_t n = write(f, data + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : ENOSPC;
+
+			close(f);
+			return error_set(err, -e, "memfd %s: writing %zu bytes: %s", name, size,
+					 strerror(e));
+		}
+		done += (size_t)n;
+	}
+	/* Sealed: nothing can change what the kernel reads after we
+	 * described it. */
+	if (fcntl(f, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+		int e = errno;
+
+		close(f);
+		return error_set(err, -e, "memfd %s: sealing: %s", name, strerror(e));
+	}
+	*fd = f;
+	return 0;
+}
+
+int system_lockdown(char *mode, size_t size)
+{
+	struct file_data file;
+	int ret = file_load("/sys/kernel/security/lockdown", 4096, &file, NULL);
+
+	if (ret)
+		return ret;
+	ret = lockdown_parse((const char *)file.data, file.size, mode, size);
+	file_release(&file);
+	return ret;
+}
+
+bool system_kexec_disabled(void)
+{
+	char line[8];
+
+	return read_line("/proc/sys/kernel/kexec_load_disabled", line, sizeof(line), NULL) == 0 &&
+	       strcmp(line, "1") == 0;
 }
 
 void system_ifdown(void)

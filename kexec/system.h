@@ -42,6 +42,28 @@ int system_kexec_load(const struct plan *plan, uint32_t arch_flags, bool crash,
 		      struct error *err);
 int system_kexec_unload(uint32_t arch_flags, bool crash, struct error *err);
 
+/* kexec_file_load(2): whether the running kernel has it, whether it
+ * takes KEXEC_FILE_DEBUG (both asked without changing anything), the load
+ * and the unload.  The last two return 0 or the negative errno as it came,
+ * for file_load_refusal() to explain. */
+bool system_kexec_file_present(void);
+bool system_kexec_file_debug_accepted(void);
+int system_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long flags);
+int system_kexec_file_unload(bool crash);
+
+/* A sealed memfd holding `data`: what kexec_file_load(2) reads when the
+ * kernel had to be unpacked first (no temporary file). */
+int system_sealed_memfd(const char *name, const uint8_t *data, size_t size, int *fd,
+			struct error *err);
+
+/* The lockdown mode ("none", "integrity", "confidentiality") from
+ * /sys/kernel/security/lockdown, or a negative errno (no lockdown LSM,
+ * securityfs not mounted). */
+int system_lockdown(char *mode, size_t size);
+/* kernel.kexec_load_disabled is 1: no kexec until reboot. */
+bool system_kexec_disabled(void);
+
 /* Network interfaces down (except loopback), best effort, as kexec-tools
  * does before -e so that NICs stop DMA into memory the next kernel owns. */
 void system_ifdown(void);

@@ -61,8 +61,51 @@ run -l "$tmp/Image" --frobnicate
 check "unknown option: one line naming it, non-zero exit" one_error_line "unknown option '--frobnicate'"
 run
 check "no action: one line, non-zero exit" one_error_line "nothing to do"
-run -s -l "$tmp/Image"
-check "-s (kexec_file_load) refused with a reason" one_error_line "kexec_file_load"
+run --help
+check "--help lists the three syscall options (KIWI greps kexec-syscall-auto)" \
+	sh -c 'grep -q -- --kexec-syscall-auto "$1" && grep -q -- --kexec-file-syscall "$1" && grep -q -- "--kexec-syscall " "$1"' _ "$tmp/out"
+
+# Exit statuses, as kexec-tools gives them: 1 usage, 255 a failed load,
+# 253 kexec_file_load(2) not available.
+run -l "$tmp/Image" --frobnicate
+check "a usage error exits 1" test "$status" -eq 1
+run --dry-run --arch=arm64 -l "$tmp/nonexistent" --dtb="$tmp/virt.dtb"
+check "a failed load exits 255" test "$status" -eq 255
+run --dry-run --arch=arm -s -l "$tmp/Image"
+check "-s on 32-bit arm: one line, exit 253" \
+	sh -c '[ "$1" -eq 253 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "does not exist on 32-bit arm" "$2"' _ "$status" "$tmp/err"
+run -s -l "$tmp/Image" --dtb="$tmp/virt.dtb"
+check "-s with --dtb: one line naming both, exit 1" \
+	sh -c '[ "$1" -eq 1 ] && grep -q -- "--dtb cannot go with -s" "$2"' _ "$status" "$tmp/err"
+
+# kexec_file_load(2) planned for an arm64 machine: what each fd holds.
+gzip -9n <"$tmp/Image" >"$tmp/Image.gz"
+chmod 0644 "$tmp/Image.gz"
+run_unprivileged --dry-run --arch=arm64 -s -l "$tmp/Image.gz" --initrd="$tmp/initrd" \
+	--append="console=ttyAMA0 marker=file"
+check "-s dry run succeeds without root" test "$status" -eq 0
+check "-s dry run names the syscall" grep -q "^syscall: kexec_file_load(2) (-s)" "$tmp/out"
+image_sum=$(sha256sum "$tmp/Image" | cut -d' ' -f1)
+check "-s: the kernel fd is a sealed memfd holding the unpacked Image (its SHA-256)" \
+	grep -q "^kernel fd: sealed memfd: Image unpacked from $tmp/Image.gz (gzip -> Image), 1048576 bytes, sha256 $image_sum" "$tmp/out"
+check "-s: the initrd fd is the file as given (its SHA-256)" \
+	grep -q "^initrd fd: $tmp/initrd: initrd, as given, 300000 bytes, sha256 $(sha256sum "$tmp/initrd" | cut -d' ' -f1)" "$tmp/out"
+check "-s: the command line and its length" \
+	grep -qF 'command line: "console=ttyAMA0 marker=file" (28 bytes with its NUL' "$tmp/out"
+check "-s with an initrd: no flags" grep -q "^flags: 0 (0)" "$tmp/out"
+run --dry-run --arch=arm64 -s -p "$tmp/Image"
+check "-s -p of a raw Image: the file itself is the fd" \
+	grep -q "^kernel fd: $tmp/Image: Image, 1048576 bytes, sha256 $image_sum" "$tmp/out"
+check "-s -p without initrd: KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS" \
+	grep -q "^flags: 0x6 (KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS)" "$tmp/out"
+run --dry-run --arch=arm64 -s -l "$tmp/random"
+check "-s of random bytes: one line naming the file, exit 255" \
+	sh -c '[ "$1" -eq 255 ] && one() { :; } && grep -q "$2" "$3"' _ "$status" "$tmp/random" "$tmp/err"
+run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/virt.dtb"
+check "-a (default) with --dtb: kexec_load, said why" \
+	grep -qF "syscall: kexec_load(2) (-a: --dtb given, which kexec_file_load(2) cannot take)" "$tmp/out"
+run --dry-run --arch=arm64 -s -l "$tmp/Image" --command-line="$(head -c 2100 /dev/zero | tr '\0' x)"
+check "-s: a command line past COMMAND_LINE_SIZE is refused as with kexec_load" one_error_line "2047"
 
 run_unprivileged --dry-run --arch=arm64 -l "$tmp/Image" --initrd="$tmp/initrd" \
 	--dtb="$tmp/virt.dtb" --append="console=ttyAMA0 marker=dry"
