@@ -1,14 +1,17 @@
 /* The small facts the system layer reads from /proc and /sys: the input is
  * four parts (fuzz_split) for /proc/meminfo, /sys/devices/system/cpu/
  * possible, a crash_notes number (hex and decimal) and
- * /sys/kernel/vmcoreinfo.  Each parser accepts the kernel's format only
+ * /sys/kernel/vmcoreinfo; the last part is also read as
+ * /sys/kernel/security/lockdown.  Each parser accepts the kernel's format only
  * (failures: a negative errno, and for meminfo one line), and what it
  * accepts reads back the same when printed the kernel's way and parsed
  * again. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 
 #include "crash_header.h"
+#include "file_load.h"
 #include "fuzz_util.h"
 #include "proc_facts.h"
 
@@ -94,6 +97,32 @@ static void check_vmcoreinfo(const struct fuzz_part *part)
 	free(text);
 }
 
+/* The one bracketed word, lower-case letters only, shorter than the
+ * buffer, exactly as it stands in the text; alone in brackets it reads the
+ * same. */
+static void check_lockdown(const struct fuzz_part *part)
+{
+	char *text = fuzz_dup(part), mode[32], again[32], bracketed[40];
+	size_t i, n;
+	int ret = lockdown_parse(text, part->size, mode, sizeof(mode));
+
+	if (ret) {
+		FUZZ_ASSERT(ret == -EINVAL, "lockdown_parse returned %d", ret);
+		free(text);
+		return;
+	}
+	n = strlen(mode);
+	FUZZ_ASSERT(n >= 1 && n < sizeof(mode), "mode of %zu bytes", n);
+	for (i = 0; i < n; i++)
+		FUZZ_ASSERT(mode[i] >= 'a' && mode[i] <= 'z', "mode \"%s\"", mode);
+	snprintf(bracketed, sizeof(bracketed), "[%s]", mode);
+	FUZZ_ASSERT(memmem(text, part->size, bracketed, n + 2) != NULL, "\"%s\" not in the text", bracketed);
+	FUZZ_ASSERT(memchr(text, '[', part->size) == memrchr(text, '[', part->size), "two '['");
+	FUZZ_ASSERT(lockdown_parse(bracketed, n + 2, again, sizeof(again)) == 0 &&
+		    strcmp(mode, again) == 0, "\"%s\" reads differently", bracketed);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_part parts[4];
@@ -103,5 +132,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_cpu_list(&parts[1]);
 	check_number(&parts[2]);
 	check_vmcoreinfo(&parts[3]);
+	check_lockdown(&parts[3]);
 	return 0;
 }
