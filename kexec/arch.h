@@ -31,6 +31,16 @@ struct kernel_file {
 	bool has_load_addr;      /* a container (uImage) said where it goes */
 	uint64_t load_addr;
 	uint64_t entry_addr;
+	/* A UKI's own initrd and command line (kexec/uki.h): pointers into
+	 * the file's bytes; NULL when the UKI has none or the kernel is not
+	 * a UKI. */
+	struct {
+		bool present;            /* the kernel came from a UKI */
+		const uint8_t *initrd;   /* .initrd, or NULL */
+		size_t initrd_size;
+		const char *cmdline;     /* .cmdline, NOT NUL-terminated, */
+		size_t cmdline_len;      /* already cut at a NUL and trimmed */
+	} uki;
 };
 
 struct load_request {

@@ -11,6 +11,7 @@
 #include "decompress.h"
 #include "elf_kernel.h"
 #include "uimage.h"
+#include "uki.h"
 
 /* What a file of a type is to us: a payload the backend plans (Image), a
  * container that only ever holds a kernel (zboot), compression (which may
@@ -129,17 +130,21 @@ static int unwrap_zboot(struct unwrap *u, const struct format_row *row,
 			const uint8_t *data, size_t size, struct layer *out);
 static int unwrap_uimage(struct unwrap *u, const struct format_row *row,
 			 const uint8_t *data, size_t size, struct layer *out);
+static int unwrap_uki(struct unwrap *u, const struct format_row *row,
+		      const uint8_t *data, size_t size, struct layer *out);
 static int unwrap_elf(struct unwrap *u, const struct format_row *row,
 		      const uint8_t *data, size_t size, struct layer *out);
 static int unwrap_compressed(struct unwrap *u, const struct format_row *row,
 			     const uint8_t *data, size_t size, struct layer *out);
 
-/* Detection runs top to bottom.  Kernel formats first: an EFI-stub Image
- * and a zboot both start with "MZ", the Image is told by its magic. */
+/* Detection runs top to bottom.  Kernel formats first: an EFI-stub Image,
+ * a zboot and a UKI all start with "MZ"; the Image and the zboot are told
+ * by their magic, before a UKI is looked for in the PE section table. */
 static const struct format_row formats[] = {
 	{ FORMAT_ARM64_IMAGE, "Image", is_arm64_image, ROLE_KERNEL, NULL, 0 },
 	{ FORMAT_ARM_ZIMAGE, "zImage", is_zimage, ROLE_KERNEL, NULL, 0 },
 	{ FORMAT_ZBOOT, "zboot", is_zboot, ROLE_KERNEL_CONTAINER, unwrap_zboot, 0 },
+	{ FORMAT_UKI, "UKI", uki_probe, ROLE_KERNEL_CONTAINER, unwrap_uki, 0 },
 	{ FORMAT_UIMAGE, "uImage", is_uimage, ROLE_KERNEL_CONTAINER, unwrap_uimage, 0 },
 	{ FORMAT_ELF, "ELF", is_elf, ROLE_KERNEL_CONTAINER, unwrap_elf, 0 },
 	{ FORMAT_GZIP, "gzip", is_gzip, ROLE_COMPRESSION, unwrap_compressed, COMPRESSION_GZIP },
@@ -428,6 +433,30 @@ static int unwrap_uimage(struct unwrap *u, const struct format_row *row,
 	out->data = img.data;
 	out->size = img.size;
 	out->exact = true;
+	return 0;
+}
+
+/* A UKI is what firmware loads: its .linux goes on down the chain, its
+ * initrd and command line to the caller, pointing into the file. */
+static int unwrap_uki(struct unwrap *u, const struct format_row *row,
+		      const uint8_t *data, size_t size, struct layer *out)
+{
+	struct uki uki;
+	int ret;
+
+	if (u->layer > 1)
+		return error_set(u->err, -EINVAL, "%s: a UKI inside another layer (%s -> UKI): a UKI is only ever the file itself, as firmware loads it",
+				 u->path, u->kernel->chain);
+	ret = uki_parse(data, size, &uki, u->err);
+	if (ret)
+		return error_prefix(u->err, ret, "%s: %s", u->path, row->name);
+	u->kernel->uki.present = true;
+	u->kernel->uki.initrd = uki.initrd;
+	u->kernel->uki.initrd_size = uki.initrd_size;
+	u->kernel->uki.cmdline = uki.cmdline;
+	u->kernel->uki.cmdline_len = uki.cmdline_len;
+	out->data = uki.kernel;
+	out->size = uki.kernel_size;
 	return 0;
 }
 

@@ -16,6 +16,7 @@ enum file_format {
 	FORMAT_ARM_ZIMAGE,    /* 0x016f2818 at 0x24 */
 	FORMAT_UIMAGE,        /* 0x27051956 big-endian at 0 */
 	FORMAT_ZBOOT,         /* EFI zboot: "MZ", "zimg" at 4 */
+	FORMAT_UKI,           /* a PE file with a .linux section (uki.h) */
 	FORMAT_ELF,
 	FORMAT_GZIP,
 	FORMAT_ZSTD,
@@ -48,9 +49,12 @@ const char *format_name(enum file_format format);
  * passes it): "vmlinuz: gzip layer 3 would unpack to more than 1 MiB (the
  * limit here: ...)".  On success *kernel describes the payload
  * (kernel->chain: "zboot(zstd) -> Image"; a uImage's load and entry
- * addresses); `*owned` is a buffer to free afterwards (NULL when the
- * payload points into `data`).  Errors are one line naming `path` and the
- * layer: "vmlinuz.efi: zboot: payload size 0x... past the end of the file". */
+ * addresses; a UKI's initrd and command line in kernel->uki, which is all
+ * zero for any other file); `*owned` is a buffer to free afterwards (NULL
+ * when the payload points into `data`).  A UKI is only ever the file
+ * itself, never inside another layer.  Errors are one line naming `path`
+ * and the layer: "vmlinuz.efi: zboot: payload size 0x... past the end of
+ * the file". */
 int format_unwrap_kernel(const uint8_t *data, size_t size, size_t limit,
 			 const char *path, struct kernel_file *kernel, void **owned,
 			 struct error *err);
