@@ -223,7 +223,7 @@ const char *file_load_flags_text(unsigned long flags, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%#lx",
 					 used ? "|" : "", flags);
 	if (!used)
-		snprintf(buf, size, "0");
+		snprintf(buf, size, "none");
 	return buf;
 }
 

@@ -97,7 +97,7 @@ struct file_load_description {
 	unsigned long flags;
 };
 
-/* "KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS" into buf ("0" for none). */
+/* "KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS" into buf ("none" for 0). */
 const char *file_load_flags_text(unsigned long flags, char *buf, size_t size);
 
 /* Prints what kexec_file_load(2) is (or would be) given: the syscall and

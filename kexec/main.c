@@ -72,6 +72,10 @@ struct load_inputs {
 	struct file_data kernel, initrd, dtb, atags;
 	void *kernel_unpacked;
 	char *cmdline;
+	/* The initrd the next kernel gets: --initrd's file, a UKI's .initrd
+	 * (data inside `kernel`), or none (data NULL). */
+	struct input_file next_initrd;
+	char uki_initrd_name[4096 + 32];
 };
 
 static void load_inputs_release(struct load_inputs *in)
@@ -216,6 +220,41 @@ static int check_kernel_memory(uint64_t need, const char *syscall_name, bool dry
 	return 0;
 }
 
+/* A UKI's .initrd and .cmdline stand in for what the user did not give:
+ * --initrd wins over .initrd, and any command line option (which then
+ * makes the line alone) over .cmdline, as kexec-tools has it.  Called
+ * after build_cmdline. */
+static int apply_uki(const struct options *opts, const struct kernel_file *kernel,
+		     struct load_inputs *in, const char **cmdline_source, struct error *err)
+{
+	if (!kernel->uki.present)
+		return 0;
+	if (!opts->initrd && kernel->uki.initrd) {
+		snprintf(in->uki_initrd_name, sizeof(in->uki_initrd_name), "%s (the UKI's .initrd)",
+			 opts->kernel);
+		in->next_initrd = (struct input_file){ in->uki_initrd_name, kernel->uki.initrd,
+						       kernel->uki.initrd_size };
+		if (format_check_initrd(kernel->uki.initrd, kernel->uki.initrd_size,
+					in->uki_initrd_name, err))
+			return -EINVAL;
+	}
+	if (!in->cmdline && kernel->uki.cmdline) {
+		in->cmdline = strndup(kernel->uki.cmdline, kernel->uki.cmdline_len);
+		if (!in->cmdline)
+			return error_set(err, -ENOMEM, "command line: out of memory");
+		*cmdline_source = "the UKI's .cmdline";
+	}
+	if (opts->debug)
+		fprintf(stderr, "kexec: %s is a UKI: initrd %s, command line %s\n", opts->kernel,
+			opts->initrd ? "from --initrd (its .initrd unused)" :
+			kernel->uki.initrd ? "from its .initrd" : "none (it has no .initrd)",
+			*cmdline_source && !strcmp(*cmdline_source, "the UKI's .cmdline") ?
+				"from its .cmdline" :
+			kernel->uki.cmdline ? "from the options (its .cmdline unused)" :
+					      "from the options (it has no .cmdline)");
+	return 0;
+}
+
 /* What the syscall choice depends on, asked once. */
 static void syscall_facts_read(const struct options *opts, const struct arch_backend *arch,
 			       bool native, struct syscall_facts *facts)
@@ -325,12 +364,14 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 		ret = build_cmdline(opts, &in.cmdline, &err);
 	if (!ret && in.cmdline)
 		desc.cmdline_source = "from the command line options";
-	else if (!ret && bootargs) {
+	if (!ret)
+		ret = apply_uki(opts, &kernel, &in, &desc.cmdline_source, &err);
+	if (!ret && !in.cmdline && bootargs) {
 		in.cmdline = strdup(bootargs);
 		desc.cmdline_source = "the running device tree's bootargs, kept as kexec_load(2) keeps them";
 		if (!in.cmdline)
 			ret = error_set(&err, -ENOMEM, "command line: out of memory");
-	} else if (!ret)
+	} else if (!ret && !in.cmdline)
 		desc.cmdline_source = "no command line option, no running device tree bootargs";
 	if (!ret && in.cmdline)
 		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
@@ -348,6 +389,8 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 				  &in.initrd, &err);
 	if (!ret && opts->initrd)
 		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
+	if (!ret && opts->initrd)
+		in.next_initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
 	if (ret)
 		goto out;
 
@@ -363,9 +406,12 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 	if (opts->initrd)
 		desc.initrd = (struct file_load_input){ opts->initrd, "initrd, as given",
 							in.initrd.data, in.initrd.size };
+	else if (in.next_initrd.data)
+		desc.initrd = (struct file_load_input){ "sealed memfd", in.next_initrd.path,
+							in.next_initrd.data, in.next_initrd.size };
 	desc.cmdline = in.cmdline;
 	desc.flags = (opts->crash ? KEXEC_FILE_ON_CRASH : 0) |
-		     (opts->initrd ? 0 : KEXEC_FILE_NO_INITRAMFS);
+		     (in.next_initrd.data ? 0 : KEXEC_FILE_NO_INITRAMFS);
 	/* KEXEC_FILE_DEBUG came with Linux 6.7; an older kernel refuses the
 	 * whole call with EINVAL, which must not read as "cannot use the
 	 * image".  Asked first, without loading anything. */
@@ -378,7 +424,8 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 	/* The kernel reads the kernel and initrd into buffers of its own,
 	 * then copies them into the pages it boots from: twice their size,
 	 * with our memfd besides. */
-	need = 2 * ((uint64_t)kernel.size + in.initrd.size) + (kernel_whole ? 0 : kernel.size);
+	need = 2 * ((uint64_t)kernel.size + in.next_initrd.size) +
+	       (kernel_whole ? 0 : kernel.size) + (opts->initrd ? 0 : in.next_initrd.size);
 	if (native && !opts->crash)
 		ret = check_kernel_memory(need, "kexec_file_load", opts->dry_run, &err);
 	if (ret)
@@ -392,9 +439,9 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 
 	ret = input_fd(opts->kernel, kernel.data, kernel.size, kernel_whole, "kexec-kernel",
 		       &kernel_fd, &kernel_source, &err);
-	if (!ret && opts->initrd)
-		ret = input_fd(opts->initrd, in.initrd.data, in.initrd.size, true, "kexec-initrd",
-			       &initrd_fd, &initrd_source, &err);
+	if (!ret && in.next_initrd.data)
+		ret = input_fd(opts->initrd, in.next_initrd.data, in.next_initrd.size,
+			       opts->initrd != NULL, "kexec-initrd", &initrd_fd, &initrd_source, &err);
 	if (ret)
 		goto out;
 	if (opts->debug)
@@ -444,6 +491,7 @@ static int load_with_kexec_load(const struct options *opts, const struct arch_ba
 	struct error err = { { 0 } };
 	struct plan plan;
 	const char *dtb_path = opts->dtb ? opts->dtb : RUNNING_DTB;
+	const char *cmdline_source = NULL;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
@@ -478,8 +526,6 @@ static int load_with_kexec_load(const struct options *opts, const struct arch_ba
 		ret = dtb_check(in.dtb.data, in.dtb.size, dtb_path, &err);
 	if (!ret)
 		ret = build_cmdline(opts, &in.cmdline, &err);
-	if (!ret && in.cmdline)
-		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
 	if (!ret)
 		ret = system_describe(native, opts->crash, in.dtb.data, dtb_path, &sys, &err);
 	if (!ret && opts->initrd)
@@ -487,6 +533,12 @@ static int load_with_kexec_load(const struct options *opts, const struct arch_ba
 				  native && !opts->crash, &in.initrd, &err);
 	if (!ret && opts->initrd)
 		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
+	if (!ret && opts->initrd)
+		in.next_initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
+	if (!ret)
+		ret = apply_uki(opts, &req.kernel, &in, &cmdline_source, &err);
+	if (!ret && in.cmdline)
+		ret = cmdline_check_size(in.cmdline, arch->command_line_size, arch->name, &err);
 	if (!ret && opts->crash)
 		ret = build_crash_header(arch, &req, &err);
 	if (!ret && opts->serial)
@@ -496,8 +548,7 @@ static int load_with_kexec_load(const struct options *opts, const struct arch_ba
 	if (ret)
 		goto out;
 
-	if (opts->initrd)
-		req.initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
+	req.initrd = in.next_initrd;
 	if (opts->atags)
 		req.atags = (struct input_file){ RUNNING_ATAGS, in.atags.data, in.atags.size };
 	else

@@ -92,7 +92,7 @@ check "-s: the initrd fd is the file as given (its SHA-256)" \
 	grep -q "^initrd fd: $tmp/initrd: initrd, as given, 300000 bytes, sha256 $(sha256sum "$tmp/initrd" | cut -d' ' -f1)" "$tmp/out"
 check "-s: the command line and its length" \
 	grep -qF 'command line: "console=ttyAMA0 marker=file" (28 bytes with its NUL' "$tmp/out"
-check "-s with an initrd: no flags" grep -q "^flags: 0 (0)" "$tmp/out"
+check "-s with an initrd: no flags" grep -q "^flags: 0 (none)" "$tmp/out"
 run --dry-run --arch=arm64 -s -p "$tmp/Image"
 check "-s -p of a raw Image: the file itself is the fd" \
 	grep -q "^kernel fd: $tmp/Image: Image, 1048576 bytes, sha256 $image_sum" "$tmp/out"
@@ -104,6 +104,23 @@ check "-s of random bytes: one line naming the file, exit 255" \
 run --dry-run --arch=arm64 -l "$tmp/Image" --dtb="$tmp/virt.dtb"
 check "-a (default) with --dtb: kexec_load, said why" \
 	grep -qF "syscall: kexec_load(2) (-a: --dtb given, which kexec_file_load(2) cannot take)" "$tmp/out"
+# A unified kernel image: its .initrd and .cmdline unless the user gives
+# an initrd or a command line (tests/fixtures/uki/make-fixtures.py).
+uki=$fixtures/uki/uki-image.efi
+run --dry-run --arch=arm64 -s -l "$uki"
+check "-s of a UKI: the Image unpacked from it" grep -q "^kernel fd: sealed memfd: Image unpacked from $uki (UKI -> Image)" "$tmp/out"
+check "-s of a UKI: its .initrd in a sealed memfd" grep -qF "initrd fd: sealed memfd: $uki (the UKI's .initrd)" "$tmp/out"
+check "-s of a UKI: its .cmdline" grep -qF "(30 bytes with its NUL; the UKI's .cmdline)" "$tmp/out"
+check "-s of a UKI with its .initrd: no KEXEC_FILE_NO_INITRAMFS" grep -q "^flags: 0 (none)" "$tmp/out"
+run --dry-run --arch=arm64 -s -l "$uki" --initrd="$tmp/initrd" --append="mine"
+check "-s of a UKI: --initrd wins over .initrd" grep -q "^initrd fd: $tmp/initrd: initrd, as given" "$tmp/out"
+check "-s of a UKI: --append makes the command line alone" grep -qF 'command line: "mine" (5 bytes' "$tmp/out"
+run --dry-run --arch=arm64 -l "$uki" --dtb="$tmp/virt.dtb"
+check "kexec_load of a UKI: the chain says UKI" grep -q "^kernel file: UKI -> Image" "$tmp/out"
+check "kexec_load of a UKI: its .initrd is the initrd segment" grep -qF "from $uki (the UKI's .initrd)" "$tmp/out"
+run --dry-run --arch=arm64 -l "$uki" --dtb="$tmp/virt.dtb" --initrd="$tmp/initrd"
+check "kexec_load of a UKI: --initrd wins" grep -q "initrd .* from $tmp/initrd\$" "$tmp/out"
+
 run --dry-run --arch=arm64 -s -l "$tmp/Image" --command-line="$(head -c 2100 /dev/zero | tr '\0' x)"
 check "-s: a command line past COMMAND_LINE_SIZE is refused as with kexec_load" one_error_line "2047"
 

@@ -157,7 +157,7 @@ static void test_print(void)
 
 	CHECK_STR("flags text", file_load_flags_text(KEXEC_FILE_ON_CRASH | KEXEC_FILE_DEBUG, flags, sizeof(flags)),
 		  "KEXEC_FILE_ON_CRASH|KEXEC_FILE_DEBUG");
-	CHECK_STR("no flags", file_load_flags_text(0, flags, sizeof(flags)), "0");
+	CHECK_STR("no flags", file_load_flags_text(0, flags, sizeof(flags)), "none");
 	CHECK_STR("an unknown bit shows in hex", file_load_flags_text(0x104, flags, sizeof(flags)),
 		  "KEXEC_FILE_NO_INITRAMFS|0x100");
 	file_load_print(out, &desc);
