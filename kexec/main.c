@@ -416,10 +416,14 @@ static int load_with_kexec_file(const struct options *opts, const struct arch_ba
 	 * whole call with EINVAL, which must not read as "cannot use the
 	 * image".  Asked first, without loading anything. */
 	if (opts->debug && native) {
-		if (system_kexec_file_debug_accepted())
+		int accepted = system_kexec_file_debug_accepted();
+
+		if (accepted > 0)
 			desc.flags |= KEXEC_FILE_DEBUG;
-		else
+		else if (accepted == 0)
 			fprintf(stderr, "kexec: this kernel does not take KEXEC_FILE_DEBUG (Linux 6.7 and later do): loading without it\n");
+		else
+			fprintf(stderr, "kexec: KEXEC_FILE_DEBUG not asked for: kernel.kexec_load_limit_reboot is set, and asking whether the kernel takes it would count as a load\n");
 	}
 	/* The kernel reads the kernel and initrd into buffers of its own,
 	 * then copies them into the pages it boots from: twice their size,

@@ -473,16 +473,33 @@ static long kexec_file_load_call(int kernel_fd, int initrd_fd, unsigned long cmd
 #endif
 }
 
-bool system_kexec_file_present(void)
+/* Since Linux 6.6 every kexec call, refused or not, first counts against
+ * kernel.kexec_load_limit_reboot (or _panic) when that is set: the probes
+ * below would then use up loads, so they are not made. */
+static bool kexec_loads_limited(void)
 {
-	/* Flags no kernel knows: refused with EINVAL (EPERM without
-	 * CAP_SYS_BOOT) before anything is touched, ENOSYS when the kernel
-	 * has no such syscall. */
-	return kexec_file_load_call(-1, -1, 0, NULL, ~0ul) == 0 || errno != ENOSYS;
+	char line[32];
+
+	return read_line("/proc/sys/kernel/kexec_load_limit_reboot", line, sizeof(line), NULL) == 0 &&
+	       strcmp(line, "-1") != 0;
 }
 
-bool system_kexec_file_debug_accepted(void)
+bool system_kexec_file_present(void)
 {
+	/* Unknown: say yes, and let the load's own ENOSYS decide. */
+	if (kexec_loads_limited())
+		return true;
+	/* Flags no kernel knows (but not KEXEC_FILE_ON_CRASH, which would
+	 * count against the panic limit): refused with EINVAL (EPERM
+	 * without CAP_SYS_BOOT) before anything is touched, ENOSYS when the
+	 * kernel has no such syscall. */
+	return kexec_file_load_call(-1, -1, 0, NULL, ~KEXEC_FILE_ON_CRASH) == 0 || errno != ENOSYS;
+}
+
+int system_kexec_file_debug_accepted(void)
+{
+	if (kexec_loads_limited())
+		return -1;
 	/* A normal (never a crash) load of fd -1: a kernel that knows
 	 * KEXEC_FILE_DEBUG gets as far as reading the fd (EBADF) and changes
 	 * nothing; one that does not refuses the flags (EINVAL).  A crash

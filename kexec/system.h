@@ -42,12 +42,14 @@ int system_kexec_load(const struct plan *plan, uint32_t arch_flags, bool crash,
 		      struct error *err);
 int system_kexec_unload(uint32_t arch_flags, bool crash, struct error *err);
 
-/* kexec_file_load(2): whether the running kernel has it, whether it
- * takes KEXEC_FILE_DEBUG (both asked without changing anything), the load
- * and the unload.  The last two return 0 or the negative errno as it came,
- * for file_load_refusal() to explain. */
+/* kexec_file_load(2): whether the running kernel has it (true when it
+ * cannot be asked), whether it takes KEXEC_FILE_DEBUG (1 yes, 0 no, -1 not
+ * asked), both asked without changing anything, and not at all where
+ * kernel.kexec_load_limit_reboot would count the question as a load; then
+ * the load and the unload, which return 0 or the negative errno as it
+ * came, for file_load_refusal() to explain. */
 bool system_kexec_file_present(void);
-bool system_kexec_file_debug_accepted(void);
+int system_kexec_file_debug_accepted(void);
 int system_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
 			   unsigned long flags);
 int system_kexec_file_unload(bool crash);
