@@ -12,6 +12,8 @@ packages=(
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm qemu-user cpio gzip xz-utils u-boot-tools
 	clang libclang-rt-14-dev
+	# tests/e2e/build-file-kernel.sh: the kexec_file_load test kernel
+	linux-source-6.1 flex bison bc libssl-dev sbsigntool openssl zstd
 )
 
 missing=()
