@@ -55,12 +55,7 @@ while [ $# -gt 0 ]; do
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
 done
-# its=off: see arm64-kexec.sh (ARM-BOOT-NOTES.md).
-case $mode in
-el2) machine=virt,virtualization=on,gic-version=3,its=off; expect_mode=EL2 ;;
-el1) machine=virt,gic-version=3,its=off; expect_mode=EL1 ;;
-*) e2e_die "--mode must be el2 or el1" ;;
-esac
+e2e_arm64_mode "$mode"
 # 64 entries of "INDEX:PFN," fit the capture kernel's command line
 # (COMMAND_LINE_SIZE is 2048 on arm64) with room to spare.
 case $pages in
@@ -73,9 +68,7 @@ else
 	[ -n "$kexec_bin" ] || e2e_die "need --kexec PATH or --kexec-tools-debian"
 	[ -f "$kexec_bin" ] || e2e_die "no kexec binary at $kexec_bin"
 fi
-out=${out:-$e2e_dir/.out/arm64-kdump-$mode}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+e2e_out_dir "$e2e_dir/.out/arm64-kdump-$mode"
 
 e2e_need_tools qemu-system-aarch64:qemu-system-arm timeout:coreutils \
 	cpio:cpio gzip:gzip readelf:binutils awk:mawk

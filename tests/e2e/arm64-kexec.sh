@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end kexec test for arm64 under QEMU (TCG): boots Debian bookworm's
-# cloud kernel with a busybox initramfs whose /init exercises `kexec -l/-S/-u`
-# and finally `kexec -e` into the same kernel with a second initramfs, then
+# cloud kernel with a busybox initramfs whose /init exercises `kexec -l/-S/-u`,
+# `kexec -s` (refused with 253: the kernel has no kexec_file_load), a final
+# `kexec -a -l` and `kexec -e` into the same kernel with a second initramfs, then
 # checks from the host, in the serial log, that every step behaved and that
 # the second kernel was entered at the same exception level as the first.
 #
@@ -31,6 +32,12 @@
 #                         3000-byte command line, a directory): each must
 #                         fail by itself with one line and leave the kernel
 #                         loaded; then kexec -e must boot it as in boot
+#   --scenario uki        instead: a UKI made by make-uki.sh from the Image,
+#                         the second initramfs and the marker command line,
+#                         loaded with `kexec -c -d -l /boot.efi` (no --initrd,
+#                         no command line option: the UKI's own are used) and
+#                         booted through our purgatory; -d's plan must name
+#                         the UKI in the kernel file's chain
 #   --append2 "ARGS"      extra arguments for the second kernel's command line
 #                         (e.g. initcall_debug to see where its boot time goes)
 #   --cpu MODEL           QEMU CPU (default cortex-a57); "max" has VHE, so a
@@ -81,27 +88,19 @@ while [ $# -gt 0 ]; do
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
 done
-case $mode in
-el2) machine=virt,virtualization=on,gic-version=3,its=off; expect_mode=EL2 ;;
-el1) machine=virt,gic-version=3,its=off; expect_mode=EL1 ;;
-*) e2e_die "--mode must be el2 or el1" ;;
-esac
+e2e_arm64_mode "$mode"
 case $s_loaded in
 0|1) s_not_loaded=$((1 - s_loaded)) ;;
 *) e2e_die "--status-loaded-rc must be 0 or 1" ;;
 esac
-e2e_scenario_valid
-# its=off: with the GICv3 ITS on and no UEFI, the first kernel's ITS tables
-# stay live across kexec and corrupt the next kernel (ARM-BOOT-NOTES.md).
+e2e_scenario_valid uki
 if [ $debian_kexec = yes ]; then
 	[ -z "$kexec_bin" ] || e2e_die "--kexec and --kexec-tools-debian exclude each other"
 else
 	[ -n "$kexec_bin" ] || e2e_die "need --kexec PATH or --kexec-tools-debian"
 	[ -f "$kexec_bin" ] || e2e_die "no kexec binary at $kexec_bin"
 fi
-out=${out:-$e2e_dir/.out/arm64-$mode-$scenario}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+e2e_out_dir "$e2e_dir/.out/arm64-$mode-$scenario"
 
 e2e_need_tools qemu-system-aarch64:qemu-system-arm timeout:coreutils \
 	cpio:cpio gzip:gzip base64:coreutils readelf:binutils awk:mawk
@@ -142,6 +141,13 @@ kfile=${kernel_file:-$image} kname=Image
 if [ -n "$kernel_file" ]; then
 	[ -f "$kernel_file" ] || e2e_die "no kernel file at $kernel_file"
 	kname=$(basename "$kernel_file")
+fi
+# A UKI carries the second initramfs and the marker command line itself.
+if [ "$scenario" = uki ]; then
+	[ -z "$kernel_file" ] || e2e_die "--scenario uki makes its own kernel file; leave out --kernel-file"
+	"$e2e_dir/make-uki.sh" --linux "$image" --initrd "$out/initrd2.cpio.gz" \
+		--cmdline "$append2" --out "$out/boot.efi" >&2 || e2e_die "make-uki.sh failed"
+	kfile=$out/boot.efi kname=boot.efi
 fi
 
 e2e_write_init1 "$work/init1" "$scenario" "/$kname" "$append2" "$load_flags" "$kexec_env"

@@ -118,6 +118,26 @@ e2e_is_arm_zimage() {
 #   kernel_desc  what the kernel file is called in messages (Image, zImage)
 # ==============================================================================
 
+# e2e_arm64_mode MODE: QEMU's machine (-M) and the exception level the
+# kernel must report, for --mode el2 (virtualization=on) or el1.
+# its=off: with the GICv3 ITS on and no UEFI, the first kernel's ITS tables
+# stay live across kexec and corrupt the next kernel (ARM-BOOT-NOTES.md).
+e2e_arm64_mode() {
+	case $1 in
+	el2) machine=virt,virtualization=on,gic-version=3,its=off; expect_mode=EL2 ;;
+	el1) machine=virt,gic-version=3,its=off; expect_mode=EL1 ;;
+	*) e2e_die "--mode must be el2 or el1" ;;
+	esac
+}
+
+# e2e_out_dir DEFAULT: $out (the harness's --out) or else DEFAULT, created,
+# made absolute.
+e2e_out_dir() {
+	out=${out:-$1}
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd)
+}
+
 # How the guest reports its entry mode: the kernel's "CPU: All CPU(s) started
 # at EL2" (arm64) or "... started in HYP mode." (arm); e2e_mode_of keeps the
 # EL2 / HYP / SVC part.
@@ -176,6 +196,19 @@ run() {
 	"$@"
 	rc=$?
 	echo "E2E: END $name rc=$rc loaded=$(loaded)"
+}
+# runx SECONDS NAME CMD...: as run, under a timeout (a hang must not eat the
+# run), its stdout dropped and its stderr kept apart: each line reported as
+# "E2E: stderr LINE" and counted in the END line (stderr_lines=N).
+runx() {
+	secs=$1
+	name=$2
+	shift 2
+	echo "E2E: BEGIN $name: $(echo "$*" | cut -c1-100)"
+	timeout "$secs" "$@" >/tmp/out 2>/tmp/err
+	rc=$?
+	sed 's/^/E2E: stderr /' /tmp/err
+	echo "E2E: END $name rc=$rc loaded=$(loaded) stderr_lines=$(wc -l </tmp/err)"
 }
 echo "E2E: init1 start"
 echo "E2E: cmdline1 $(cat /proc/cmdline)"
@@ -242,12 +275,24 @@ run status-loaded $KEXEC -l -S
 run unload $KEXEC -u
 run status-unloaded $KEXEC -l -S
 run reload $KEXEC -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+# Debian's kernels have no kexec_file_load(2) (and 32-bit arm none at all):
+# -s must say so in one line, exit 253, and leave the loaded kernel alone.
+runx 60 load-file-only $KEXEC -s -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
 run load-truncated $KEXEC -l $BROKEN
 run load-random $KEXEC -l $RANDOM_FILE
 # Should a broken file have been accepted, it replaced the good kernel:
 # load the good one again (always, to keep the script simple) so that
 # kexec -e still means something; the host has counted the failure.
-run reload-final $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+# Explicitly -a (the default): without kexec_file_load(2) it must end in
+# kexec_load(2), which boots.
+runx 60 reload-final $KEXEC $LOAD_FLAGS -a -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
+EOF
+			;;
+		uki)
+			# A UKI: its own .initrd and .cmdline, through kexec_load(2)
+			# (our plan and purgatory); -d shows the kernel file's chain.
+			cat <<'EOF'
+run load $KEXEC $LOAD_FLAGS -c -d -l $KERNEL
 EOF
 			;;
 		mismatch)
@@ -263,15 +308,7 @@ EOF
 			# the good load loaded.
 			cat <<'EOF'
 run load $KEXEC $LOAD_FLAGS -l $KERNEL --initrd=/initrd2.cpio.gz --append="$APPEND2"
-bad() {
-	name=$1
-	shift
-	echo "E2E: BEGIN $name: $(echo "$*" | cut -c1-100)"
-	timeout 30 "$@" >/tmp/out 2>/tmp/err
-	rc=$?
-	sed 's/^/E2E: stderr /' /tmp/err
-	echo "E2E: END $name rc=$rc loaded=$(loaded) stderr_lines=$(wc -l </tmp/err)"
-}
+bad() { runx 30 "$@"; }
 mkfifo /tmp/fifo
 mkdir -p /tmp/dir
 # Sparse, so that it takes no memory itself: the figure depends on nothing
@@ -285,14 +322,20 @@ EOF
 			echo 'run status-after-bad $KEXEC -l -S'
 			;;
 		esac
-		cat <<'EOF'
+		e2e_guest_kexec_e
+	} >"$file"
+}
+
+# e2e_guest_kexec_e: how every first /init ends: kexec -e, which must not
+# return (e2e_check_second_kernel).
+e2e_guest_kexec_e() {
+	cat <<'EOF'
 sync
 echo "E2E: kexec -e now"
 $KEXEC -e
 echo "E2E: END kexec-e rc=$? (kexec -e returned)"
 poweroff -f
 EOF
-	} >"$file"
 }
 
 # e2e_stamp: copies stdin (the serial console) to stdout, every line stamped
@@ -433,6 +476,7 @@ e2e_check_boot_scenario() {
 	check "kexec -l -S says \"not loaded\" after kexec -u (rc=$(rc_of status-unloaded), not loaded means $s_not_loaded)" eq "$(rc_of status-unloaded)" "$s_not_loaded"
 	check "second kexec -l exits 0 (rc=$(rc_of reload))" eq "$(rc_of reload)" 0
 	check "kexec_loaded is 1 after the second load" eq "$(loaded_of reload)" 1
+	e2e_check_one_line_refusal load-file-only 253 "kexec -s -l (no kexec_file_load(2) on this kernel)" 1
 	for b in truncated random; do
 		what="$kernel_desc truncated to 4 KiB"
 		[ $b = random ] && what="64 KiB of random bytes"
@@ -441,28 +485,60 @@ e2e_check_boot_scenario() {
 		check "kexec -l of the $what prints a message${msg:+ (\"$msg\")}" test -n "$msg"
 		check "kexec_loaded stays 1 after the failed load of the $what" eq "$(loaded_of load-$b)" 1
 	done
-	check "final kexec -l before kexec -e exits 0 (rc=$(rc_of reload-final))" eq "$(rc_of reload-final)" 0
+	msg=$(e2e_stderr_of reload-final | grep -m1 '^kexec: syscall: ' || true)
+	check "final kexec -a -l before kexec -e exits 0: -a ends in kexec_load(2) (rc=$(rc_of reload-final))${msg:+ (\"$msg\")}" \
+		eq "$(rc_of reload-final)" 0
+	# -d says which syscall -a took, and why.
+	case " $load_flags " in
+	*" -d "*) check "kexec -a -d says it used kexec_load(2) (\"${msg:-no \"kexec: syscall:\" line}\")" \
+		grep -q '^kexec: syscall: kexec_load(2) (-a' <<<"$msg" ;;
+	esac
+	e2e_check_second_kernel
+}
+
+# e2e_stderr_of NAME: the stderr lines a runx step reported.
+e2e_stderr_of() { output_of "$1" | sed -n 's/^E2E: stderr //p'; }
+
+# e2e_check_one_line_refusal NAME RC WHAT LOADED [ERE]: runx step NAME
+# failed by itself with exit status RC and exactly one line "kexec: ..." on
+# stderr (matching ERE when given), and kexec_loaded was LOADED after it.
+e2e_check_one_line_refusal() {
+	local name=$1 want=$2 what=$3 loaded=$4 ere=${5:-} lines msg
+	lines=$(end_line "$name" | sed -n 's/.* stderr_lines=\([0-9]*\).*/\1/p')
+	msg=$(e2e_stderr_of "$name" | head -n 1)
+	check "$what exits $want (rc=$(rc_of "$name"))" eq "$(rc_of "$name")" "$want"
+	check "$what prints one line \"kexec: ...\" on stderr (lines: ${lines:-?}${msg:+, \"$msg\"})" \
+		test "${lines:-0}" = 1 -a "${msg#kexec: }" != "$msg"
+	[ -z "$ere" ] || check "$what: the line says /$ere/" grep -q -E -- "$ere" <<<"$msg"
+	check "kexec_loaded is $loaded after $what" eq "$(loaded_of "$name")" "$loaded"
+}
+
+# e2e_check_uki_scenario: kexec -c -d -l of a UKI with no --initrd and no
+# command line option: the plan names the UKI in the kernel file's chain,
+# and the second kernel boots with the UKI's .cmdline (it carries the
+# marker) and .initrd (its /init reports).
+e2e_check_uki_scenario() {
+	local chain
+	chain=$(output_of load | grep -m1 -o 'kernel file: [^,]*' || true)
+	check "kexec -c -d -l $kernel_desc (a UKI, no --initrd, no command line option) exits 0 (rc=$(rc_of load))" \
+		eq "$(rc_of load)" 0
+	check "kexec_loaded is 1 after the load" eq "$(loaded_of load)" 1
+	check "-d's plan names the UKI: \"${chain:-no kernel file line}\" starts \"kernel file: UKI -> \"" \
+		grep -q '^kernel file: UKI -> ' <<<"$chain"
 	e2e_check_second_kernel
 }
 
 # e2e_check_bad_inputs_scenario: the good load, each of e2e_bad_inputs
-# failed by itself (not killed by the guest's timeout or a signal) with one
-# line "kexec: ..." on stderr and left the kernel loaded, kexec -l -S says
-# so; then kexec -e booted the good load (e2e_check_second_kernel).
+# failed by itself with exit status 255 (a failed load, as kexec-tools says
+# it; not the guest's timeout, 124, nor a signal, 128 + N) and one line
+# "kexec: ..." on stderr, and left the kernel loaded, kexec -l -S says so;
+# then kexec -e booted the good load (e2e_check_second_kernel).
 e2e_check_bad_inputs_scenario() {
-	local name what rc lines msg
+	local name what
 	check "kexec -l $kernel_desc --initrd --append exits 0 (rc=$(rc_of load))" eq "$(rc_of load)" 0
 	check "kexec_loaded is 1 after the load" eq "$(loaded_of load)" 1
 	while IFS='|' read -r name what _; do
-		rc=$(rc_of "$name")
-		lines=$(end_line "$name" | sed -n 's/.* stderr_lines=\([0-9]*\).*/\1/p')
-		msg=$(output_of "$name" | sed -n 's/^E2E: stderr //p' | head -n 1)
-		# Above 124: the guest's timeout or a signal ended it.
-		check "kexec -l with $what fails by itself (rc=${rc:-none})" \
-			test -n "$rc" -a "${rc:-0}" != 0 -a "${rc:-0}" -lt 124
-		check "kexec -l with $what prints one line on stderr (stderr lines: ${lines:-?}${msg:+, \"$msg\"})" \
-			test "${lines:-0}" = 1 -a "${msg#kexec: }" != "$msg"
-		check "kexec_loaded stays 1 after the load of $what" eq "$(loaded_of "$name")" 1
+		e2e_check_one_line_refusal "$name" 255 "kexec -l with $what" 1
 	done < <(e2e_bad_inputs)
 	check "kexec -l -S says \"loaded\" after the bad loads (rc=$(rc_of status-after-bad), loaded means $s_loaded)" \
 		eq "$(rc_of status-after-bad)" "$s_loaded"
@@ -525,14 +601,17 @@ e2e_check_scenario() {
 	boot) e2e_check_boot_scenario ;;
 	mismatch) e2e_check_mismatch_scenario ;;
 	bad-inputs) e2e_check_bad_inputs_scenario ;;
+	uki) e2e_check_uki_scenario ;;
 	esac
 }
-# e2e_scenario_valid: dies unless $scenario is one the kexec harnesses run.
+# e2e_scenario_valid [EXTRA...]: dies unless $scenario is one the kexec
+# harnesses run (boot, mismatch, bad-inputs) or one of EXTRA, the caller's.
 e2e_scenario_valid() {
-	case $scenario in
-	boot|mismatch|bad-inputs) ;;
-	*) e2e_die "--scenario must be boot, mismatch or bad-inputs" ;;
-	esac
+	local s
+	for s in boot mismatch bad-inputs "$@"; do
+		[ "$scenario" != "$s" ] || return 0
+	done
+	e2e_die "--scenario must be one of: boot mismatch bad-inputs $*"
 }
 
 # --- timings ------------------------------------------------------------------
@@ -557,7 +636,8 @@ e2e_timings() {
 	else
 		span "kexec -l (first load)" "$(first 'E2E: BEGIN load:')" "$(end_line load)"
 	fi
-	span "kexec -l (second load)" "$(first 'E2E: BEGIN reload:')" "$(end_line reload)"
+	[ -z "$(end_line reload)" ] ||
+		span "kexec -l (second load)" "$(first 'E2E: BEGIN reload:')" "$(end_line reload)"
 	span "kexec -e marker to Bye!" "$(first 'E2E: kexec -e now')" "$(first 'Bye!')"
 	span "Bye! to the new kernel's first line" "$(first 'Bye!')" "$first2"
 	span "new kernel's first line to second /init" "$first2" "$init2"
@@ -599,6 +679,11 @@ e2e_build_guest() {
 #   token      the token planted in pages and passed on the capture command line
 #   pages      how many pages to plant         smp   the guest's CPU count
 #   kernel_desc  what the kernel file is called in messages (Image, zImage)
+# and may set
+#   kdump_panic  how the first kernel panics: sysrq (the default: echo c to
+#              /proc/sysrq-trigger) or init-exit (/init exits, and the kernel
+#              panics "Attempted to kill init!"), for a kernel without
+#              CONFIG_MAGIC_SYSRQ
 # ==============================================================================
 
 # e2e_kdump_write_init2 FILE: the capture kernel's /init: reads /proc/vmcore
@@ -625,8 +710,8 @@ EOF
 # e2e_kdump_write_init1 FILE KERNEL APPEND2 LOAD_FLAGS: the first kernel's
 # /init: plants $pages pages holding $token (/plant), loads KERNEL (its path
 # in the initramfs) with `kexec -p`, exercises -S and -u -p, loads it again
-# and panics through sysrq.  Raw facts between "E2E: BEGIN x" / "E2E: END x
-# ..." lines; the host decides what passes.  Every kexec step reads back
+# and panics ($kdump_panic).  Raw facts between "E2E: BEGIN x" / "E2E: END
+# x ..." lines; the host decides what passes.  Every kexec step reads back
 # kexec_crash_loaded.
 e2e_kdump_write_init1() {
 	local file=$1 kernel=$2 append2=$3 load_flags=$4
@@ -680,8 +765,14 @@ done
 echo "E2E: $(grep -m1 '^PLANT: recheck' /tmp/plant.out)"
 sync
 echo "E2E: panic now"
-echo c >/proc/sysrq-trigger
-echo "E2E: END panic (sysrq returned)"
+EOF
+		case ${kdump_panic:-sysrq} in
+		sysrq) echo 'echo c >/proc/sysrq-trigger' ;;
+		init-exit) echo 'exit 0' ;;
+		*) e2e_die "kdump_panic must be sysrq or init-exit" ;;
+		esac
+		cat <<'EOF'
+echo "E2E: END panic (the panic returned)"
 poweroff -f
 EOF
 	} >"$file"
@@ -722,7 +813,7 @@ e2e_kdump_check_first() {
 
 	panic_n=$(lineno 'Kernel panic - not syncing')
 	check "first /init triggered the panic" test -n "$(first 'E2E: panic now')" -a -n "$panic_n"
-	check "the sysrq write did not return" test -z "$(first 'E2E: END panic')"
+	check "the ${kdump_panic:-sysrq} panic did not return" test -z "$(first 'E2E: END panic')"
 	bye_n=0 boot2_n=0
 	if [ -n "$panic_n" ]; then
 		bye_n=$(e2e_after "$panic_n" 'Bye!')
@@ -850,7 +941,7 @@ e2e_kdump_timings() {
 	span "QEMU start to first /init" "$qemu_start" "$init1"
 	span "kexec -p (first load)" "$(first 'E2E: BEGIN load:')" "$(end_line load)"
 	span "kexec -p (second load)" "$(first 'E2E: BEGIN reload:')" "$(end_line reload)"
-	span "sysrq to Bye!" "$(first 'E2E: panic now')" "$(first 'Bye!')"
+	span "${kdump_panic:-sysrq} panic to Bye!" "$(first 'E2E: panic now')" "$(first 'Bye!')"
 	span "Bye! to the capture kernel's first line" "$(first 'Bye!')" "$first2"
 	span "panic to the capture kernel's first line" "$(first 'Kernel panic - not syncing')" "$first2"
 	span "capture kernel's first line to its /init" "$first2" "$init2"
