@@ -197,7 +197,13 @@ int check_lockdown_for_kexec_load(const struct syscall_facts *facts, bool unload
 	if (!facts->native || system_lockdown(mode, sizeof(mode)) != 0 ||
 	    !lockdown_blocks_kexec_load(mode))
 		return 0;
-	load_lockdown_refusal(mode, facts->file_present, facts->arch_has_file, unload, err);
+	/* -c never asked whether the kernel has kexec_file_load(2): the
+	 * advice depends on it. */
+	load_lockdown_refusal(mode,
+			      facts->file_present ||
+				      (facts->choice == SYSCALL_LOAD && facts->native &&
+				       facts->arch_has_file && system_kexec_file_present()),
+			      facts->arch_has_file, unload, err);
 	if (dry_run) {
 		printf("note: %s\n", err->msg);
 		return 0;
