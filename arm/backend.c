@@ -296,11 +296,15 @@ static int place_dtb(const struct load_request *req, const struct system_desc *s
 	void *dtb = NULL;
 	size_t dtb_size;
 	uint64_t align = DTB_ALIGN;
+	char removed[160];
 	int ret;
 
 	ret = dtb_update_chosen(req->dtb.data, chosen, &dtb, &dtb_size, err);
 	if (ret)
 		return error_prefix(err, ret, "%s", req->dtb.path);
+	dtb_chosen_removed(req->dtb.data, dtb, removed, sizeof(removed));
+	if (removed[0])
+		plan_note(plan, "/chosen: removed %s", removed);
 	/* Up to one section it fits the two mapped sections wherever it
 	 * starts; beyond, it must start on a section boundary. */
 	if (dtb_size > BOOT_DATA_SECTION * (BOOT_DATA_SECTIONS - 1))

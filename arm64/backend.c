@@ -95,6 +95,7 @@ static int arm64_plan_kernel(const struct load_request *req,
 	uint64_t base, span, initrd_addr = 0, dtb_addr, kernel_end;
 	void *dtb = NULL;
 	size_t dtb_size;
+	char removed[160];
 	int ret;
 
 	ret = arm64_image_parse(req->kernel.data, req->kernel.size, req->kernel.path,
@@ -163,6 +164,9 @@ static int arm64_plan_kernel(const struct load_request *req,
 	free((void *)chosen.usable_ranges);
 	if (ret)
 		return error_prefix(err, ret, "%s", req->dtb.path);
+	dtb_chosen_removed(req->dtb.data, dtb, removed, sizeof(removed));
+	if (removed[0])
+		plan_note(plan, "/chosen: removed %s", removed);
 	if (plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, kernel_end,
 			    UINT64_MAX, &dtb_addr) &&
 	    plan_find_space(plan, &sys->usable, dtb_size, DTB_ALIGN, 0, UINT64_MAX,

@@ -2,6 +2,7 @@
 #include "dtb.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -843,4 +844,99 @@ const char *dtb_bootargs(const void *blob)
 	if (!text || len <= 0 || text[len - 1] != '\0' || memchr(text, '\0', (size_t)len - 1))
 		return NULL;
 	return text;
+}
+
+/* ---- what the next kernel finds in /chosen ----------------------------- */
+
+static bool has_prop(const void *blob, int node, const char *name)
+{
+	return node >= 0 && fdt_getprop(blob, node, name, NULL) != NULL;
+}
+
+void dtb_chosen_removed(const void *before, const void *after, char *buf, size_t size)
+{
+	int old = fdt_path_offset(before, "/chosen"), new = fdt_path_offset(after, "/chosen");
+	size_t i, used = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(owned_props) / sizeof(owned_props[0]); i++) {
+		int n;
+
+		if (!has_prop(before, old, owned_props[i]) || has_prop(after, new, owned_props[i]))
+			continue;
+		if (used >= size)
+			break;
+		n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", owned_props[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* linux,initrd-*: one cell or two, whatever the root says (the kernel reads
+ * either length). */
+static void print_initrd_prop(FILE *out, const void *blob, int chosen, const char *name)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(blob, chosen, name, &len);
+	uint64_t v;
+
+	if (!p)
+		return;
+	if ((len == 4 || len == 8) && read_cells(p, len / 4, &v))
+		fprintf(out, "  %s: 0x%" PRIx64 "\n", name, v);
+	else
+		fprintf(out, "  %s: %d bytes, neither 1 nor 2 cells\n", name, len);
+}
+
+/* <address size> pairs in the root's cells, shown as inclusive ranges. */
+static void print_reg_prop(FILE *out, const void *blob, int chosen, const char *name)
+{
+	int ac = fdt_address_cells(blob, 0), sc = fdt_size_cells(blob, 0), len, i, n;
+	const fdt32_t *p = fdt_getprop(blob, chosen, name, &len);
+
+	if (!p)
+		return;
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || len <= 0 || len % ((ac + sc) * 4)) {
+		fprintf(out, "  %s: %d bytes, not <address size> pairs\n", name, len);
+		return;
+	}
+	n = len / ((ac + sc) * 4);
+	fprintf(out, "  %s:", name);
+	for (i = 0; i < n; i++, p += ac + sc) {
+		uint64_t start = 0, bytes = 0;
+
+		/* ac and sc are 1 or 2: each read succeeds. */
+		read_cells(p, ac, &start);
+		read_cells(p + ac, sc, &bytes);
+		fprintf(out, "%s 0x%" PRIx64 "-0x%" PRIx64 " (0x%" PRIx64 " bytes)", i ? "," : "",
+			start, start + bytes - 1, bytes);
+	}
+	fputc('\n', out);
+}
+
+void dtb_print_chosen(FILE *out, const void *blob)
+{
+	int chosen = fdt_path_offset(blob, "/chosen"), len;
+	const char *bootargs = dtb_bootargs(blob);
+
+	if (bootargs)
+		fprintf(out, "command line: \"%s\" (%zu bytes with its NUL; /chosen/bootargs)\n",
+			bootargs, strlen(bootargs) + 1);
+	else
+		fprintf(out, "command line: none (/chosen has no bootargs)\n");
+	fprintf(out, "/chosen:\n");
+	if (chosen < 0)
+		return;
+	if (bootargs)
+		fprintf(out, "  bootargs: the command line above\n");
+	print_initrd_prop(out, blob, chosen, "linux,initrd-start");
+	print_initrd_prop(out, blob, chosen, "linux,initrd-end");
+	if (fdt_getprop(blob, chosen, "rng-seed", &len))
+		fprintf(out, "  rng-seed: %d bytes, fresh\n", len);
+	if (fdt_getprop(blob, chosen, "kaslr-seed", &len))
+		fprintf(out, "  kaslr-seed: %d bytes, fresh\n", len);
+	print_reg_prop(out, blob, chosen, "linux,elfcorehdr");
+	print_reg_prop(out, blob, chosen, "linux,usable-memory-range");
 }

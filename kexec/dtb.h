@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "memrange.h"
@@ -51,6 +52,21 @@ struct chosen_update {
  * DTB_MAX_SIZE. */
 int dtb_update_chosen(const void *blob, const struct chosen_update *update,
 		      void **out, size_t *out_size, struct error *err);
+
+/* What an update removed: the /chosen properties dtb_update_chosen owns
+ * that `before` has and `after` (its result) lacks, as a comma-separated
+ * list in buf ("" for none, cut to size). */
+void dtb_chosen_removed(const void *before, const void *after, char *buf, size_t size);
+
+/* Prints what the next kernel finds in the /chosen of `blob` (an update's
+ * result), for --dry-run and -d: its command line, exactly, and each
+ * property an update owns that is there, with its value (rng-seed and
+ * kaslr-seed by size only: they are secrets).  Lines:
+ *   command line: "TEXT" (N bytes with its NUL; /chosen/bootargs)
+ *   /chosen:
+ *     bootargs: the command line above
+ *     linux,initrd-start: 0xADDR ... */
+void dtb_print_chosen(FILE *out, const void *blob);
 
 /* RAM as the DTB describes it: every /memory node's reg (device_type
  * "memory"); holes: /memreserve/ entries and /reserved-memory children with

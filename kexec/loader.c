@@ -202,6 +202,10 @@ void loader_print_plan(FILE *out, const struct arch_backend *arch,
 	fprintf(out, "memory from: %s, page size %" PRIu64 "\n", sys->memory_source,
 		plan->page_size);
 	fputs(plan->notes, out);
+	/* The next kernel's command line and /chosen, exactly as written. */
+	for (i = 0; i < plan->nr_segments; i++)
+		if (!strcmp(plan->segments[i].name, "dtb"))
+			dtb_print_chosen(out, plan->segments[i].buf);
 	fprintf(out, "segments:\n");
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct plan_segment *seg = &plan->segments[i];

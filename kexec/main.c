@@ -2,6 +2,7 @@
  * facts, has the pure planner decide, and only then touches the kernel:
  * a load that fails at any step leaves the loaded kernel as it was. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -10,6 +11,8 @@
 #include "arch.h"
 #include "config.h"
 #include "file_load.h"
+#include "input_file.h"
+#include "iomem.h"
 #include "load.h"
 #include "options.h"
 #include "system.h"
@@ -131,6 +134,50 @@ static int do_exec(const struct options *opts)
 	return report_error(&err, EXIT_FAILED);
 }
 
+/* What the parsed options would do with the kernel once loaded: the last
+ * line of a dry run, so that a caller's argv can be checked. */
+static void print_dry_run_action(const struct options *opts)
+{
+	const char *then = "boot it with kexec -e";
+
+	if (opts->crash)
+		then = "boots on a panic";
+	else if (opts->action == ACTION_LOAD_EXEC)
+		then = "then boot it at once (-f or -e)";
+	else if (opts->action == ACTION_LOAD_REBOOT)
+		then = "then shutdown -r now (a kernel without -l)";
+	printf("action: load into the %s slot, %s\n", opts->crash ? "crash" : "normal", then);
+}
+
+/* --print-ckr-size, as kexec-tools prints it: the crash kernel region's
+ * size in bytes, in decimal, 0 when there is none.  arm64 may reserve two
+ * regions (crashkernel=X,high and ,low): their sum is printed. */
+static int print_ckr_size(void)
+{
+	struct file_data iomem;
+	struct system_memory mem;
+	struct error err = { { 0 } };
+	uint64_t size = 0;
+	size_t i;
+	int ret;
+
+	ret = file_load("/proc/iomem", 4u << 20, &iomem, &err);
+	if (ret)
+		return report_error(&err, EXIT_FAILED);
+	system_memory_init(&mem);
+	ret = iomem_parse((const char *)iomem.data, iomem.size, &mem, &err);
+	file_release(&iomem);
+	if (ret) {
+		system_memory_free(&mem);
+		return report_error(&err, EXIT_FAILED);
+	}
+	for (i = 0; i < mem.crash.n; i++)
+		size += mem.crash.r[i].end - mem.crash.r[i].start;
+	system_memory_free(&mem);
+	printf("%" PRIu64 "\n", size);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -163,6 +210,8 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	case ACTION_EXEC:
 		return do_exec(&opts);
+	case ACTION_PRINT_CKR_SIZE:
+		return print_ckr_size();
 	default:
 		break;
 	}
@@ -174,8 +223,12 @@ int main(int argc, char **argv)
 		return do_unload(&opts, arch);
 
 	ret = do_load(&opts, arch, native);
-	if (ret || opts.dry_run)
+	if (ret)
 		return ret;
+	if (opts.dry_run) {
+		print_dry_run_action(&opts);
+		return 0;
+	}
 	if (opts.action == ACTION_LOAD_EXEC)
 		return do_exec(&opts);
 	if (opts.action == ACTION_LOAD_REBOOT) {

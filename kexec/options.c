@@ -17,6 +17,14 @@ enum {
 	OPT_ARCH,
 	OPT_ATAGS,
 	OPT_MACHINE_TYPE,
+	OPT_PRINT_CKR_SIZE,
+	OPT_ARGS_LINUX,
+	/* kexec-tools options refused, each with its own line below */
+	OPT_MEM_MIN,
+	OPT_MEM_MAX,
+	OPT_REUSEINITRD,
+	OPT_LOAD_PRESERVE_CONTEXT,
+	OPT_ENTRY,
 };
 
 static const struct option long_options[] = {
@@ -46,10 +54,18 @@ static const struct option long_options[] = {
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "atags", no_argument, NULL, OPT_ATAGS },
 	{ "machine-type", required_argument, NULL, OPT_MACHINE_TYPE },
+	{ "type", required_argument, NULL, 't' },
+	{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR_SIZE },
+	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
+	{ "mem-min", required_argument, NULL, OPT_MEM_MIN },
+	{ "mem-max", required_argument, NULL, OPT_MEM_MAX },
+	{ "reuseinitrd", no_argument, NULL, OPT_REUSEINITRD },
+	{ "load-preserve-context", no_argument, NULL, OPT_LOAD_PRESERVE_CONTEXT },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":hvfxylpueSdicas";
+static const char short_options[] = ":hvfxylpueSdicast:";
 
 void options_usage(FILE *out)
 {
@@ -87,6 +103,11 @@ void options_usage(FILE *out)
 	      "      --arch=NAME          plan for NAME (arm64, arm) instead of this machine;\n"
 	      "                           only with --dry-run\n"
 	      "  -d, --debug              print the plan while loading\n"
+	      "  -t, --type=NAME          accepted for kexec-tools' callers when NAME is a\n"
+	      "                           format detected here (Image, zImage, uImage,\n"
+	      "                           vmlinux, elf); the file's bytes decide\n"
+	      "      --args-linux         accepted: every kernel is booted as Linux\n"
+	      "      --print-ckr-size     print the crash kernel region's size in bytes\n"
 	      "\n"
 	      "Boot options:\n"
 	      "  -x, --no-ifdown          do not take network interfaces down before -e\n"
@@ -256,6 +277,48 @@ static int parse_machine_type(const char *text, struct options *opts, struct err
 	return 0;
 }
 
+/* kexec-tools' -t names for the formats format.c detects on arm64 and
+ * arm.  Compressed kernels, zboot and UKIs have no name there: they are
+ * found by their bytes alone, as the named ones are. */
+static const char *const known_types[] = { "Image", "zImage", "uImage", "vmlinux", "elf" };
+
+bool options_known_type(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
+		if (!strcmp(name, known_types[i]))
+			return true;
+	return false;
+}
+
+/* kexec-tools options this kexec does not take, each refused with what to
+ * do instead (man/kexec.8, "kexec-tools options"). */
+static int refuse_kexec_tools_option(int opt, struct error *err)
+{
+	switch (opt) {
+	case OPT_MEM_MIN:
+	case OPT_MEM_MAX:
+		return error_set(err, -EINVAL, "--%s is not supported: segments go in the RAM the kernel reports usable; --dry-run shows where",
+				 opt == OPT_MEM_MIN ? "mem-min" : "mem-max");
+	case OPT_REUSEINITRD:
+		return error_set(err, -EINVAL, "--reuseinitrd is not supported: pass the initrd again with --initrd=FILE");
+	case OPT_LOAD_PRESERVE_CONTEXT:
+		return error_set(err, -EINVAL, "--load-preserve-context is not supported: Linux has kexec jump on x86 only; use -l");
+	default:
+		return error_set(err, -EINVAL, "--entry is not supported: the purgatory enters the kernel at the kernel's own entry point (--dry-run shows it)");
+	}
+}
+
+/* petitboot passes an empty command line as the literal argument
+ * --append="" (no shell removes the quotes): the kernel would get two
+ * quote characters.  A value that is only a pair of quotes means nothing
+ * else, so it is taken as the empty text a shell would have made of it. */
+static const char *unquote_empty(const char *value)
+{
+	return !strcmp(value, "\"\"") || !strcmp(value, "''") ? "" : value;
+}
+
 static int set_action(struct options *opts, enum kexec_action action,
 		      struct error *err)
 {
@@ -297,8 +360,8 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 		case 'c': opts->syscall = SYSCALL_LOAD; break;
 		case 's': opts->syscall = SYSCALL_FILE; break;
 		case OPT_INITRD: opts->initrd = optarg; break;
-		case OPT_APPEND: opts->append = optarg; break;
-		case OPT_COMMAND_LINE: opts->command_line = optarg; break;
+		case OPT_APPEND: opts->append = unquote_empty(optarg); break;
+		case OPT_COMMAND_LINE: opts->command_line = unquote_empty(optarg); break;
 		case OPT_REUSE_CMDLINE: opts->reuse_cmdline = true; break;
 		case OPT_DTB: opts->dtb = optarg; break;
 		case OPT_DRY_RUN: opts->dry_run = true; break;
@@ -315,6 +378,25 @@ int options_parse(int argc, char **argv, struct options *opts, struct error *err
 			if (ret)
 				return ret;
 			break;
+		case 't':
+			if (!options_known_type(optarg))
+				return error_set(err, -EINVAL, "-t %s: unknown kernel type (known: Image, zImage, uImage, vmlinux, elf); or leave -t out: the format is detected from the file",
+						 SHOWN(optarg));
+			opts->type = optarg;
+			break;
+		case OPT_PRINT_CKR_SIZE:
+			/* kexec-tools prints the size and exits as soon as
+			 * it meets the option, whatever follows. */
+			memset(opts, 0, sizeof(*opts));
+			opts->action = ACTION_PRINT_CKR_SIZE;
+			return 0;
+		case OPT_ARGS_LINUX: break; /* what every load does */
+		case OPT_MEM_MIN:
+		case OPT_MEM_MAX:
+		case OPT_REUSEINITRD:
+		case OPT_LOAD_PRESERVE_CONTEXT:
+		case OPT_ENTRY:
+			return refuse_kexec_tools_option(c, err);
 		case ':':
 			return error_set(err, -EINVAL, "option '%s' needs a value (see kexec --help)",
 					 SHOWN(argv[optind - 1]));

@@ -18,6 +18,7 @@ enum kexec_action {
 	ACTION_EXEC,          /* -e */
 	ACTION_UNLOAD,        /* -u */
 	ACTION_STATUS,        /* -S */
+	ACTION_PRINT_CKR_SIZE,/* --print-ckr-size: the crash region's size */
 	ACTION_HELP,
 	ACTION_VERSION,
 };
@@ -53,7 +54,14 @@ struct options {
 	bool atags;               /* --atags: boot with /proc/atags, not a DTB (arm) */
 	bool has_machine_type;    /* --machine-type=N given (with --atags) */
 	uint32_t machine_type;
+	const char *type;         /* -t/--type: a format name, for kexec-tools'
+				     callers; the format is always detected
+				     from the file's bytes */
 };
+
+/* -t's names: kexec-tools' names of the formats detected here.  Returns
+ * true when `name` is one of them. */
+bool options_known_type(const char *name);
 
 /* Parses argv into *opts.  Returns 0, or a negative errno with a message
  * naming the offending argument. */

@@ -310,6 +310,22 @@ static void test_matrix(void)
 
 /* QEMU virt, -m 1024, with the numbers of Debian's armmp-lpae zImage and
  * the memory map and DTB its running kernel reported. */
+/* What --dry-run and -d show of the next /chosen: the command line exactly
+ * and the initrd, which the running kernel's tree also had. */
+static void check_printed_chosen(struct run *r)
+{
+	char text[8192] = "";
+	FILE *f = fmemopen(text, sizeof(text) - 1, "w");
+
+	if (f) {
+		loader_print_plan(f, &arm_backend, &r->sys, &r->plan, NULL);
+		fclose(f);
+	}
+	CHECK_CONTAINS("arm: the printed plan has the exact command line", text,
+		       "\ncommand line: \"console=ttyAMA0\" (16 bytes with its NUL; /chosen/bootargs)\n/chosen:\n");
+	CHECK_CONTAINS("arm: the printed plan has the new initrd", text, "  linux,initrd-start: 0x41d65000\n");
+}
+
 static void test_qemu_debian(void)
 {
 	static const uint64_t banks[] = { 0x40000000, 0x40000000 };
@@ -333,6 +349,7 @@ static void test_qemu_debian(void)
 		seg = find_segment(&r.plan, "purgatory");
 		CHECK_EQ("Debian lpae: purgatory at the RAM base (done before anything lands there)",
 			 seg->mem, 0x40000000);
+		check_printed_chosen(&r);
 	}
 	run_free(&r);
 }

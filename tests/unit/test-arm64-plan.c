@@ -212,6 +212,24 @@ static void test_qemu_virt(void)
 	      prop && len == 8 && read_cells(prop, 8) == 0x1122334455667788ull);
 	CHECK("next DTB fits in 2 MiB and is packed", dtb->bufsz <= 2 * MiB &&
 	      fdt_totalsize(dtb->buf) == dtb->bufsz);
+	/* The fixture's /chosen still holds a crash boot's properties. */
+	CHECK_CONTAINS("the plan notes what /chosen lost", l.plan.notes,
+		       "/chosen: removed linux,elfcorehdr, linux,usable-memory-range\n");
+	{
+		char text[8192] = "";
+		FILE *f = fmemopen(text, sizeof(text) - 1, "w");
+
+		if (f) {
+			loader_print_plan(f, &arm64_backend, &sys, &l.plan, NULL);
+			fclose(f);
+		}
+		CHECK_CONTAINS("the printed plan has the exact command line", text,
+			       "\ncommand line: \"console=ttyAMA0 marker=42\" (26 bytes with its NUL; /chosen/bootargs)\n/chosen:\n  bootargs: the command line above\n");
+		CHECK_CONTAINS("the printed plan has the initrd properties", text,
+			       "  linux,initrd-start: 0x");
+		CHECK_CONTAINS("the printed plan has the seeds by size", text,
+			       "  rng-seed: 64 bytes, fresh\n  kaslr-seed: 8 bytes, fresh\nsegments:\n");
+	}
 out:
 	loaded_free(&l);
 	system_desc_free(&sys);
@@ -674,6 +692,8 @@ static void test_crash_qemu(void)
 		CHECK("crash: initrd properties point at the crash initrd",
 		      fdt_getprop(dtb->buf, chosen, "linux,initrd-start", NULL) != NULL);
 	}
+	CHECK_CONTAINS("crash: the plan notes the seeds removed", l.plan.notes, "/chosen: removed ");
+	CHECK_CONTAINS("crash: the plan notes kaslr-seed removed", l.plan.notes, "kaslr-seed");
 	CHECK_EQ("crash: the purgatory verifies the crash segments", l.plan.purgatory_flags & 1, 1);
 out:
 	loaded_free(&l);

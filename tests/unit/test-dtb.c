@@ -980,6 +980,95 @@ static void test_uart_deep(void)
 	free(blob);
 }
 
+/* ---- what --dry-run and -d show of /chosen ------------------------------ */
+
+/* The text dtb_print_chosen writes for blob, in buf. */
+static const char *chosen_text(const void *blob, char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	buf[0] = '\0';
+	if (!f)
+		return buf;
+	dtb_print_chosen(f, blob);
+	fclose(f);
+	return buf;
+}
+
+static void test_print_chosen(void)
+{
+	struct error err = { "" };
+	static const struct mem_range usable[2] = {
+		{ 0x60000000, 0x70000000 }, { 0x80000000, 0x90000000 },
+	};
+	uint8_t seed[64] = { 0 };
+	struct chosen_update u = {
+		.bootargs = "console=ttyAMA0 root=/dev/vda2 \"quoted\"",
+		.has_initrd = true,
+		.initrd_start = 0x48000000,
+		.initrd_end = 0x48a00123,
+		.rng_seed = seed,
+		.rng_seed_size = sizeof(seed),
+		.kaslr_seed = 0x1122334455667788ull,
+	};
+	size_t size, out_size;
+	void *blob = load("qemu-virt.dtb", &size), *out;
+	char text[2048], removed[200];
+
+	CHECK_EQ("print chosen: update", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	chosen_text(out, text, sizeof(text));
+	CHECK_CONTAINS("print chosen: the exact command line", text,
+		       "command line: \"console=ttyAMA0 root=/dev/vda2 \"quoted\"\" (40 bytes with its NUL; /chosen/bootargs)\n");
+	CHECK_CONTAINS("print chosen: initrd start", text, "  linux,initrd-start: 0x48000000\n");
+	CHECK_CONTAINS("print chosen: initrd end", text, "  linux,initrd-end: 0x48a00123\n");
+	CHECK_CONTAINS("print chosen: rng-seed by size", text, "  rng-seed: 64 bytes, fresh\n");
+	CHECK_CONTAINS("print chosen: kaslr-seed by size", text, "  kaslr-seed: 8 bytes, fresh\n");
+	CHECK("print chosen: no seed value shown", !strstr(text, "1122334455667788"));
+	CHECK("print chosen: no crash properties", !strstr(text, "elfcorehdr"));
+	dtb_chosen_removed(blob, out, removed, sizeof(removed));
+	CHECK_STR("removed: what the fixture's crash boot left", removed,
+		  "linux,elfcorehdr, linux,usable-memory-range");
+	dtb_chosen_removed(out, out, removed, sizeof(removed));
+	CHECK_STR("removed: nothing when nothing changed", removed, "");
+	dtb_chosen_removed(blob, out, removed, 12);
+	CHECK("removed: cut to the buffer", strlen(removed) == 11);
+	free(out);
+
+	u = (struct chosen_update){
+		.bootargs = "maxcpus=1",
+		.crash = true,
+		.elfcorehdr_addr = 0x7f000000,
+		.elfcorehdr_size = 0x10000,
+		.usable_ranges = usable,
+		.nr_usable_ranges = 2,
+		.rng_seed = seed,
+		.rng_seed_size = sizeof(seed),
+	};
+	CHECK_EQ("print chosen crash: update", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	chosen_text(out, text, sizeof(text));
+	CHECK_CONTAINS("print chosen crash: elfcorehdr", text,
+		       "  linux,elfcorehdr: 0x7f000000-0x7f00ffff (0x10000 bytes)\n");
+	CHECK_CONTAINS("print chosen crash: usable ranges", text,
+		       "  linux,usable-memory-range: 0x60000000-0x6fffffff (0x10000000 bytes), 0x80000000-0x8fffffff (0x10000000 bytes)\n");
+	CHECK("print chosen crash: no seeds", !strstr(text, "rng-seed") && !strstr(text, "kaslr-seed"));
+	CHECK("print chosen crash: no initrd", !strstr(text, "initrd"));
+	dtb_chosen_removed(blob, out, removed, sizeof(removed));
+	CHECK_STR("removed crash: initrd and seeds", removed,
+		  "linux,initrd-start, linux,initrd-end, rng-seed, kaslr-seed");
+	free(out);
+
+	/* bootargs left as they were (NULL), and the tree has none. */
+	u = (struct chosen_update){ 0 };
+	free(blob);
+	blob = load("arm32.dtb", &size);
+	CHECK_EQ("print chosen arm32: update", dtb_update_chosen(blob, &u, &out, &out_size, &err), 0);
+	chosen_text(out, text, sizeof(text));
+	CHECK_CONTAINS("print chosen: no bootargs, said so", text,
+		       "command line: none (/chosen has no bootargs)\n/chosen:\n");
+	free(out);
+	free(blob);
+}
+
 int main(int argc, char **argv)
 {
 	dir = fixtures_dir(argc, argv);
@@ -993,6 +1082,7 @@ int main(int argc, char **argv)
 	test_update_crash();
 	test_update_repeated();
 	test_update_v16();
+	test_print_chosen();
 	test_memory();
 	test_memory_cells();
 	test_memory_many();

@@ -124,12 +124,78 @@ static void test_getopt_state(void)
 	CHECK_CONTAINS("a newline in an argument: one line", err.msg, "'a?b'");
 }
 
+/* How callers write their argv: clusters, the kernel first, --, and
+ * petitboot's literal --append="" (the quotes reach us). */
+static void test_caller_spellings(void)
+{
+	struct options o;
+	struct error err = { { 0 } };
+
+	CHECK_EQ("-la K (GRUB emu)", PARSE(&o, &err, "-la", "K") == 0 && o.action == ACTION_LOAD &&
+		 o.syscall == SYSCALL_AUTO && !strcmp(o.kernel, "K"), 1);
+	CHECK_EQ("-al K", PARSE(&o, &err, "-al", "K") == 0 && o.action == ACTION_LOAD, 1);
+	CHECK_EQ("-ex: boot, no ifdown", PARSE(&o, &err, "-ex") == 0 && o.action == ACTION_EXEC &&
+		 o.no_ifdown, 1);
+	CHECK_EQ("-e -i (ZFSBootMenu)", PARSE(&o, &err, "-e", "-i") == 0 && o.action == ACTION_EXEC &&
+		 o.no_checks, 1);
+	CHECK_EQ("the kernel before the options", PARSE(&o, &err, "K", "-l", "--initrd=I") == 0 &&
+		 o.action == ACTION_LOAD && !strcmp(o.kernel, "K") && !strcmp(o.initrd, "I"), 1);
+	CHECK_EQ("-- then the kernel (nixpkgs)", PARSE(&o, &err, "--load", "--append=x", "--", "-K") == 0 &&
+		 !strcmp(o.kernel, "-K") && !strcmp(o.append, "x"), 1);
+	CHECK_EQ("--append OPTS, separate (systemctl)", PARSE(&o, &err, "--load", "K", "--append", "a b", "--initrd", "I") == 0 &&
+		 !strcmp(o.append, "a b") && !strcmp(o.initrd, "I"), 1);
+	CHECK_EQ("--append=\"\" (petitboot) is empty", PARSE(&o, &err, "-l", "--append=\"\"", "K") == 0 &&
+		 !strcmp(o.append, ""), 1);
+	CHECK_EQ("--command-line='' is empty", PARSE(&o, &err, "-l", "--command-line=''", "K") == 0 &&
+		 !strcmp(o.command_line, ""), 1);
+	CHECK_EQ("--append='\"x\"' is kept", PARSE(&o, &err, "-l", "--append=\"x\"", "K") == 0 &&
+		 !strcmp(o.append, "\"x\""), 1);
+	CHECK_EQ("-p -u (kdump-config)", PARSE(&o, &err, "-p", "-u") == 0 && o.action == ACTION_UNLOAD &&
+		 o.crash, 1);
+	CHECK_EQ("-a -p -u (openSUSE)", PARSE(&o, &err, "-a", "-p", "-u") == 0 &&
+		 o.action == ACTION_UNLOAD && o.crash && o.syscall == SYSCALL_AUTO, 1);
+}
+
+/* kexec-tools options some callers pass: taken where they mean what they
+ * mean here, else refused in one line naming what to do instead. */
+static void test_kexec_tools_options(void)
+{
+	struct options o;
+	struct error err = { { 0 } };
+
+	CHECK_EQ("-t Image", PARSE(&o, &err, "-t", "Image", "-l", "K") == 0 && !strcmp(o.type, "Image"), 1);
+	CHECK_EQ("--type=vmlinux", PARSE(&o, &err, "--type=vmlinux", "-l", "K") == 0, 1);
+	CHECK_EQ("-tzImage", PARSE(&o, &err, "-tzImage", "-l", "K") == 0 && !strcmp(o.type, "zImage"), 1);
+	CHECK_EQ("-t bzImage refused", PARSE(&o, &err, "-t", "bzImage", "-l", "K"), -EINVAL);
+	CHECK_CONTAINS("-t bzImage: names the known types", err.msg, "known: Image, zImage");
+	CHECK_EQ("-t without a name refused", PARSE(&o, &err, "-l", "K", "-t"), -EINVAL);
+	CHECK_EQ("--args-linux accepted", PARSE(&o, &err, "--args-linux", "-l", "K"), 0);
+	CHECK_EQ("--print-ckr-size", PARSE(&o, &err, "--print-ckr-size") == 0 &&
+		 o.action == ACTION_PRINT_CKR_SIZE, 1);
+	CHECK_EQ("--print-ckr-size acts at once, as kexec-tools", PARSE(&o, &err, "--print-ckr-size", "--frobnicate") == 0 &&
+		 o.action == ACTION_PRINT_CKR_SIZE, 1);
+	CHECK_EQ("--mem-min refused", PARSE(&o, &err, "--mem-min=0x1000", "-l", "K"), -EINVAL);
+	CHECK_CONTAINS("--mem-min: names --dry-run", err.msg, "--mem-min is not supported");
+	CHECK_EQ("--mem-max refused", PARSE(&o, &err, "--mem-max", "0x1000", "-l", "K"), -EINVAL);
+	CHECK_CONTAINS("--mem-max: named", err.msg, "--mem-max is not supported");
+	CHECK_EQ("--reuseinitrd refused", PARSE(&o, &err, "--reuseinitrd", "-l", "K"), -EINVAL);
+	CHECK_CONTAINS("--reuseinitrd: names --initrd", err.msg, "--initrd=FILE");
+	CHECK_EQ("--load-preserve-context refused", PARSE(&o, &err, "--load-preserve-context", "K"), -EINVAL);
+	CHECK_CONTAINS("--load-preserve-context: names -l", err.msg, "use -l");
+	CHECK_EQ("--entry refused", PARSE(&o, &err, "--entry=0x80000", "-l", "K"), -EINVAL);
+	CHECK_CONTAINS("--entry: says why", err.msg, "--entry is not supported");
+	CHECK("known types", options_known_type("uImage") && options_known_type("elf") &&
+	      !options_known_type("image") && !options_known_type(""));
+}
+
 int main(void)
 {
 	struct options o;
 	struct error err;
 
 	test_atags_options();
+	test_caller_spellings();
+	test_kexec_tools_options();
 	test_serial();
 	test_getopt_state();
 
