@@ -82,6 +82,40 @@ static int arm64_check_layout(const struct crash_facts *f, const struct mem_rang
 	return 0;
 }
 
+/* 32-bit arm's PAGE_OFFSET is 0xc0000000, 0xb0000000, 0x80000000 or
+ * 0x40000000 (the VMSPLIT choices): 256 MiB aligned, and _text lies within
+ * its first 256 MiB.  The zImage decompressor (AUTO_ZRELADDR, every
+ * multiplatform kernel) writes the kernel at its own address rounded down
+ * to 128 MiB plus TEXT_OFFSET, which is PHYS_OFFSET + TEXT_OFFSET. */
+#define ARM_DEFAULT_PAGE_OFFSET 0xc0000000ull
+#define ARM_PAGE_OFFSET_ALIGN (256ull << 20)
+#define ARM_PHYS_OFFSET_ALIGN (128ull << 20)
+
+void arm_linear_map(const struct crash_facts *f, uint64_t *page_offset,
+		    uint64_t *phys_offset, const char **source)
+{
+	if (f->info.has_page_offset && f->info.has_phys_offset) {
+		*page_offset = f->info.page_offset;
+		*phys_offset = f->info.phys_offset;
+		*source = "VMCOREINFO";
+	} else if (f->has_kcore_linear_map) {
+		*page_offset = f->kcore_linear_vaddr;
+		*phys_offset = f->kcore_linear_paddr;
+		*source = "/proc/kcore";
+	} else if (f->has_text_vaddr && f->kernel_end > f->kernel_start &&
+		   f->kernel_start >= f->text_vaddr % ARM_PAGE_OFFSET_ALIGN) {
+		/* "Kernel code" starts at _text's physical address, and _text
+		 * is TEXT_OFFSET (less than 256 MiB) above PAGE_OFFSET. */
+		*page_offset = f->text_vaddr - f->text_vaddr % ARM_PAGE_OFFSET_ALIGN;
+		*phys_offset = f->kernel_start - f->text_vaddr % ARM_PAGE_OFFSET_ALIGN;
+		*source = "/proc/kallsyms _text";
+	} else {
+		*page_offset = ARM_DEFAULT_PAGE_OFFSET;
+		*phys_offset = f->kernel_start & ~(ARM_PHYS_OFFSET_ALIGN - 1);
+		*source = "defaults (PAGE_OFFSET 0xc0000000, PHYS_OFFSET \"Kernel code\" rounded down to 128 MiB)";
+	}
+}
+
 struct load {
 	uint64_t paddr, vaddr, size;
 };
@@ -106,7 +140,7 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 {
 	struct mem_ranges dumped;
 	uint64_t page_offset = 0, phys_offset = f->info.phys_offset;
-	bool linear_known = true;
+	const char *source;
 	size_t i;
 	int ret;
 
@@ -119,14 +153,7 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 		if (ret)
 			return ret;
 	} else if (f->machine == EM_ARM) {
-		if (f->info.has_page_offset && f->info.has_phys_offset) {
-			page_offset = f->info.page_offset;
-		} else if (f->has_kcore_linear_map) {
-			page_offset = f->kcore_linear_vaddr;
-			phys_offset = f->kcore_linear_paddr;
-		} else {
-			linear_known = false;
-		}
+		arm_linear_map(f, &page_offset, &phys_offset, &source);
 	} else {
 		return error_set(err, -EINVAL, "crash header: unknown machine %u", f->machine);
 	}
@@ -153,10 +180,9 @@ static int plan_loads(const struct crash_facts *f, struct header_layout *h,
 		/* arm64 maps all RAM linearly; the subtraction may wrap, since
 		 * a randomized linear map makes PHYS_OFFSET "negative".  On
 		 * 32-bit arm, RAM below PHYS_OFFSET or past the 32-bit space
-		 * has no linear address, and without a fact for the linear map
-		 * none is known: a zero vaddr says so to tools. */
+		 * has no linear address: a zero vaddr says so to tools. */
 		if (f->machine == EM_ARM &&
-		    (!linear_known || start < phys_offset || vaddr > 0xffffffffull ||
+		    (start < phys_offset || vaddr > 0xffffffffull ||
 		     0xffffffffull - vaddr < size - 1))
 			vaddr = 0;
 		ret = add_load(h, start, vaddr, size, err);

@@ -35,15 +35,32 @@ struct crash_facts {
 	bool has_kcore_linear_map;
 	uint64_t kcore_linear_paddr;
 	uint64_t kcore_linear_vaddr;
+	/* arm, without either of the above: _text's virtual address from
+	 * /proc/kallsyms.  "Kernel code" in /proc/iomem is _text's physical
+	 * address, so the two give the linear map. */
+	bool has_text_vaddr;
+	uint64_t text_vaddr;
 };
 
 /* Builds the header (malloc'd into *out).  ELF64 for arm64; for arm, ELF32
  * unless RAM reaches past 4 GiB (LPAE).  Fails, naming the missing fact,
- * rather than write an address it cannot compute; on arm, where the running
- * kernel may export no linear map at all, such addresses are written as 0
- * (the capture kernel reads the dump by physical address only). */
+ * rather than write an address it cannot compute.  On arm the linear map
+ * comes from the first of: NUMBER(PAGE_OFFSET) and NUMBER(PHYS_OFFSET) in
+ * VMCOREINFO, /proc/kcore's program headers, _text in /proc/kallsyms
+ * against "Kernel code"; and failing all three (addresses hidden), the
+ * defaults of every multiplatform kernel: PAGE_OFFSET 0xc0000000 (the 3G/1G
+ * split) and PHYS_OFFSET "Kernel code" rounded down to 128 MiB (where the
+ * zImage decompressor puts the kernel, TEXT_OFFSET above that).  RAM
+ * outside the linear map (highmem) gets vaddr 0. */
 int crash_header_build(const struct crash_facts *facts, uint8_t **out,
 		       size_t *size, struct error *err);
+
+/* Where the arm linear map comes from, as crash_header_build decides:
+ * *page_offset maps *phys_offset; *source names the fact ("VMCOREINFO",
+ * "/proc/kcore", "/proc/kallsyms _text", "defaults").  Exposed for tests
+ * and -d. */
+void arm_linear_map(const struct crash_facts *facts, uint64_t *page_offset,
+		    uint64_t *phys_offset, const char **source);
 
 /* The arm64 linear map's base for this VA_BITS and kernel release: the
  * layout flipped in v5.4 (linear map moved to the bottom of the kernel

@@ -2,6 +2,7 @@
  * "<indent>start-end : name", indent being two spaces per nesting level,
  * start and end in hex with end inclusive. */
 #include "iomem.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -36,17 +37,6 @@ struct iomem_line {
 	const char *name;
 	size_t name_len;
 };
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Parses hex digits at *p (at least one, value within 64 bits) and
  * advances *p past them. */

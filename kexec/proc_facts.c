@@ -2,6 +2,7 @@
  * system.c reads the files, the parsers here are unit tested and fuzzed
  * (tests/fuzz/fuzz_sysfs.c), and each takes only the kernel's own format. */
 #include "proc_facts.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -182,4 +183,39 @@ uint64_t kexec_load_kernel_memory(const struct plan *plan, uint64_t mem_total)
 	entries = pages + plan->nr_segments + 1;
 	pages += (entries + per_page - 1) / per_page;
 	return pages * page + mem_total / 512 + KEXEC_LOAD_SLACK;
+}
+
+int kallsyms_lookup(const char *text, size_t len, const char *name, uint64_t *addr)
+{
+	const char *p = text, *end = text + len;
+	size_t name_len = strlen(name);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = nl ? nl : end, *q = p;
+		uint64_t value = 0;
+		size_t digits = 0;
+
+		for (; q < line_end && digits < 17; q++, digits++) {
+			int d = hex_digit(*q);
+
+			if (d < 0)
+				break;
+			value = value << 4 | (uint64_t)d;
+		}
+		/* "ADDR T NAME": 1 to 16 hex digits, a space, a type letter,
+		 * a space. */
+		if (digits == 0 || digits > 16 || line_end - q < 3 || q[0] != ' ' ||
+		    q[1] == ' ' || q[2] != ' ')
+			return -EINVAL;
+		q += 3;
+		if ((size_t)(line_end - q) == name_len && memcmp(q, name, name_len) == 0) {
+			if (value == 0)
+				return -EACCES;
+			*addr = value;
+			return 0;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return -ENOENT;
 }

@@ -22,6 +22,13 @@ int sysfs_number(const char *text, int base, uint64_t *value);
  * CRASH_NOTE_SIZE_LIMIT, the note not wrapping past 2^64. */
 int sysfs_vmcoreinfo_parse(const char *line, uint64_t *addr, uint64_t *size);
 
+/* The address of symbol `name` in /proc/kallsyms' text ("ADDR TYPE NAME"
+ * lines, ADDR in hex; module symbols end in "\t[module]" and are not
+ * matched).  -ENOENT when it is not there, -EACCES when the kernel hides
+ * addresses (kptr_restrict: all zeros), -EINVAL for a line that is not
+ * that format before the symbol was found.  Pure. */
+int kallsyms_lookup(const char *text, size_t len, const char *name, uint64_t *addr);
+
 /* The figures of /proc/meminfo that a load depends on, in bytes. */
 struct meminfo {
 	uint64_t total;     /* MemTotal */

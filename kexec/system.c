@@ -298,6 +298,20 @@ static int read_kcore(struct crash_facts *facts, struct error *err)
 	return ret;
 }
 
+/* 32-bit arm before about 6.14 exports its linear map nowhere else:
+ * _text's address in /proc/kallsyms (root sees it unless kptr_restrict is
+ * 2).  Best effort: without it the crash header uses the defaults. */
+static void read_text_vaddr(struct crash_facts *facts)
+{
+	struct file_data file;
+
+	if (file_load("/proc/kallsyms", 64u << 20, &file, NULL))
+		return;
+	facts->has_text_vaddr = kallsyms_lookup((const char *)file.data, file.size, "_text",
+						&facts->text_vaddr) == 0;
+	file_release(&file);
+}
+
 int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error *err)
 {
 	struct system_memory mem;
@@ -328,6 +342,9 @@ int system_crash_facts(uint16_t machine, struct crash_facts *facts, struct error
 				CRASH_NOTE_SIZE_LIMIT);
 	if (!ret)
 		ret = read_kcore(facts, err);
+	if (!ret && machine == EM_ARM && !facts->has_kcore_linear_map &&
+	    !(facts->info.has_page_offset && facts->info.has_phys_offset))
+		read_text_vaddr(facts);
 	return ret;
 }
 

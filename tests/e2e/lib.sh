@@ -920,6 +920,14 @@ e2e_kdump_check_dump() {
 	check "the union of the PT_LOADs is exactly System RAM minus the crash region" \
 		test -s "$out/expected-loads.txt" -a "$(cat "$out/vmcore-loads.txt")" = "$(cat "$out/expected-loads.txt")"
 
+	# The PT_LOADs' virtual addresses, as dump tools use them: the dead
+	# kernel's init_uts_ns, found at its VMCOREINFO address, holds its
+	# release (arm64: the kernel image's mapping; arm: the linear map
+	# the loader derived, kallsyms' _text or the defaults).
+	uts=$(vc 'symbol name=init_uts_ns ')
+	check "init_uts_ns at its virtual address holds OSRELEASE (${uts#VMCORE: })" \
+		test -n "$uts" -a "$(field release "$uts")" = found
+
 	# Every planted page, found with its token and index at its physical address.
 	{ grep '^VMCORE: pfn .*result=ok' "$out/vmcore-check.txt" || true; } |
 		sed -E 's/.* index=([0-9]+) pfn=0x([0-9a-f]+) .*/\1:\2/' | LC_ALL=C sort >"$work/found.txt"

@@ -16,6 +16,7 @@
 
 #include "byteorder.h"
 #include "crash_header.h"
+#include "proc_facts.h"
 #include "fuzz_util.h"
 #include "iomem.h"
 #include "vmcoreinfo.h"
@@ -227,6 +228,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.kcore_linear_vaddr = vaddr;
 		}
 	}
+	/* arm's next source of the linear map: the same text, read as
+	 * /proc/kallsyms. */
+	if (f.machine == EM_ARM)
+		f.has_text_vaddr = kallsyms_lookup(vmci, strlen(vmci), "_text", &f.text_vaddr) == 0;
 	ret = crash_header_build(&f, &hdr, &hdr_size, &err);
 	if (ret) {
 		FUZZ_ASSERT(ret < 0, "crash_header_build returned %d", ret);
@@ -234,8 +239,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(hdr == NULL || hdr_size == 0, "a header after a failure");
 		goto out;
 	}
-	linear_known = f.machine == EM_AARCH64 ||
-		       (f.info.has_page_offset && f.info.has_phys_offset) || f.has_kcore_linear_map;
+	/* arm always has one now: failing the facts, the defaults. */
+	linear_known = true;
 	check_header(&f, hdr, hdr_size, linear_known);
 out:
 	free(hdr);

@@ -2,7 +2,7 @@
  * four parts (fuzz_split) for /proc/meminfo, /sys/devices/system/cpu/
  * possible, a crash_notes number (hex and decimal) and
  * /sys/kernel/vmcoreinfo; the last part is also read as
- * /sys/kernel/security/lockdown.  Each parser accepts the kernel's format only
+ * /sys/kernel/security/lockdown and as /proc/kallsyms.  Each parser accepts the kernel's format only
  * (failures: a negative errno, and for meminfo one line), and what it
  * accepts reads back the same when printed the kernel's way and parsed
  * again. */
@@ -123,6 +123,28 @@ static void check_lockdown(const struct fuzz_part *part)
 	free(text);
 }
 
+/* A symbol found is a non-zero address printed in hex on a line that
+ * names it exactly; printed back as kallsyms does, it reads the same. */
+static void check_kallsyms(const struct fuzz_part *part)
+{
+	char *text = fuzz_dup(part), line[64];
+	uint64_t addr = 0, again = 0;
+	int ret = kallsyms_lookup(text, part->size, "_text", &addr);
+
+	if (ret) {
+		FUZZ_ASSERT(ret == -ENOENT || ret == -EACCES || ret == -EINVAL,
+			    "kallsyms_lookup returned %d", ret);
+		free(text);
+		return;
+	}
+	FUZZ_ASSERT(addr != 0, "a zero address reported found");
+	snprintf(line, sizeof(line), "%" PRIx64 " T _text\n", addr);
+	FUZZ_ASSERT(memmem(text, part->size, " _text", 6) != NULL, "found without its name");
+	FUZZ_ASSERT(kallsyms_lookup(line, strlen(line), "_text", &again) == 0 && again == addr,
+		    "\"%s\" reads differently", line);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_part parts[4];
@@ -133,5 +155,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_number(&parts[2]);
 	check_vmcoreinfo(&parts[3]);
 	check_lockdown(&parts[3]);
+	check_kallsyms(&parts[3]);
 	return 0;
 }

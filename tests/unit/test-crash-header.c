@@ -366,10 +366,51 @@ static void test_arm32(void)
 	mem_ranges_free(&f.crash);
 }
 
+/* arm's linear map: VMCOREINFO, then /proc/kcore, then _text in
+ * /proc/kallsyms against "Kernel code", then the defaults. */
+static void test_arm_linear_map_sources(void)
+{
+	struct crash_facts f;
+	uint64_t page_offset, phys_offset;
+	const char *source;
+
+	memset(&f, 0, sizeof(f));
+	f.machine = EM_ARM;
+	f.kernel_start = 0x80208000;
+	f.kernel_end = 0x81000000;
+	arm_linear_map(&f, &page_offset, &phys_offset, &source);
+	CHECK("arm defaults: 0xc0000000 maps \"Kernel code\" rounded down to 128 MiB",
+	      page_offset == 0xc0000000 && phys_offset == 0x80000000 && strstr(source, "defaults"));
+	f.kernel_start = 0x8a208000; /* a kernel placed 160 MiB into RAM */
+	f.kernel_end = 0x8b000000;
+	arm_linear_map(&f, &page_offset, &phys_offset, &source);
+	CHECK("arm defaults: PHYS_OFFSET is 128 MiB aligned", phys_offset == 0x88000000);
+	f.has_text_vaddr = true;
+	f.text_vaddr = 0x80208000; /* a 2G/2G split */
+	arm_linear_map(&f, &page_offset, &phys_offset, &source);
+	CHECK("arm, _text from kallsyms: PAGE_OFFSET below it, and TEXT_OFFSET below \"Kernel code\"",
+	      page_offset == 0x80000000 && phys_offset == 0x8a000000 && !strcmp(source, "/proc/kallsyms _text"));
+	f.has_kcore_linear_map = true;
+	f.kcore_linear_paddr = 0x80000000;
+	f.kcore_linear_vaddr = 0xc0000000;
+	arm_linear_map(&f, &page_offset, &phys_offset, &source);
+	CHECK("arm: /proc/kcore wins over kallsyms", page_offset == 0xc0000000 && phys_offset == 0x80000000 &&
+	      !strcmp(source, "/proc/kcore"));
+	f.info.has_page_offset = f.info.has_phys_offset = true;
+	f.info.page_offset = 0xb0000000;
+	f.info.phys_offset = 0x80000000;
+	arm_linear_map(&f, &page_offset, &phys_offset, &source);
+	CHECK("arm: VMCOREINFO's numbers win over everything", page_offset == 0xb0000000 &&
+	      !strcmp(source, "VMCOREINFO"));
+}
+
 /* Debian's armmp-lpae kernel under QEMU (tests/fixtures/crash/qemu-armhf):
- * no /proc/kcore, so no VMCOREINFO text and no linear map; the header is
- * ELF32 and describes exactly System RAM minus the crash region, by
- * physical address, with vaddr 0. */
+ * no /proc/kcore, so no VMCOREINFO text and no linear map from it; the
+ * header is ELF32 and describes exactly System RAM minus the crash region,
+ * the linear map from _text in /proc/kallsyms where root can read it, from
+ * the defaults otherwise: both give this kernel's own (its VMCOREINFO in
+ * the dump says SYMBOL(_stext)=c0400000, "Kernel code" is 0x40208000 with
+ * TEXT_OFFSET 0x208000, so _text is 0xc0208000). */
 static void test_armhf_fixture(void)
 {
 	struct crash_note_ref cpus[2];
@@ -405,11 +446,16 @@ static void test_armhf_fixture(void)
 	/* As system_crash_facts reads /sys/kernel/vmcoreinfo: both in hex. */
 	f.vmcoreinfo.addr = strtoull(vmci, &end, 16);
 	f.vmcoreinfo.size = strtoull(end, NULL, 16);
-	CHECK_EQ("armhf: header builds without kcore", crash_header_build(&f, &hdr, &size, &err), 0);
+	for (int with_kallsyms = 0; with_kallsyms <= 1; with_kallsyms++) {
+	f.has_text_vaddr = with_kallsyms;
+	f.text_vaddr = 0xc0208000;
+	hdr = NULL;
+	CHECK_EQ(with_kallsyms ? "armhf, _text from kallsyms: header builds" : "armhf, defaults: header builds",
+		 crash_header_build(&f, &hdr, &size, &err), 0);
 	if (hdr) {
 		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)hdr;
 		const Elf32_Phdr *ph = (const Elf32_Phdr *)(hdr + eh->e_phoff);
-		int loads = 0, zero = 1;
+		int loads = 0, linear = 1;
 
 		CHECK("armhf: ELF32 little-endian core for ARM", eh->e_ident[EI_CLASS] == ELFCLASS32 &&
 		      eh->e_ident[EI_DATA] == ELFDATA2LSB && eh->e_type == ET_CORE && eh->e_machine == EM_ARM);
@@ -423,16 +469,20 @@ static void test_armhf_fixture(void)
 		mem_ranges_init(&covered);
 		for (i = 3; i < eh->e_phnum; i++) {
 			loads += ph[i].p_type == PT_LOAD;
-			zero &= ph[i].p_vaddr == 0 && ph[i].p_offset == ph[i].p_paddr;
+			linear &= ph[i].p_vaddr == ph[i].p_paddr - 0x40000000u + 0xc0000000u &&
+				  ph[i].p_offset == ph[i].p_paddr;
+
 			mem_ranges_add(&covered, ph[i].p_paddr, (uint64_t)ph[i].p_paddr + ph[i].p_memsz);
 		}
 		CHECK_EQ("armhf: two PT_LOADs", loads, 2);
-		CHECK("armhf: linear map unknown: vaddr 0, offset = paddr", zero);
+		CHECK("armhf: vaddrs in the linear map (PAGE_OFFSET 0xc0000000 at 0x40000000), offset = paddr",
+		      linear);
 		CHECK_SET("armhf: PT_LOADs cover exactly System RAM minus the crash region", &covered,
 			  0x40000000, 0x60000000, 0x68000000, 0x80000000);
 		mem_ranges_free(&covered);
 	}
 	free(hdr);
+	}
 	mem_ranges_free(&f.ram);
 	mem_ranges_free(&f.crash);
 	free(iomem);
@@ -500,6 +550,7 @@ int main(int argc, char **argv)
 	test_vmcoreinfo_numbers();
 	test_arm64_inconsistent();
 	test_arm32();
+	test_arm_linear_map_sources();
 	test_armhf_fixture();
 	test_kcore_elf32();
 	free(kcore);

@@ -312,6 +312,30 @@ static void test_sysfs_facts(void)
 	CHECK_EQ("vmcoreinfo: huge size refused", sysfs_vmcoreinfo_parse("1000 10000000", &addr, &size), -EINVAL);
 }
 
+/* /proc/kallsyms: exact names only (not _text in a module, not _textx),
+ * hidden addresses said so. */
+static void test_kallsyms(void)
+{
+	static const char text[] =
+		"c0008000 T _textx\n"
+		"c0100000 t _text\t[somemodule]\n"
+		"c0208000 T _text\n"
+		"c0400000 T _stext\n";
+	static const char hidden[] = "00000000 T _text\n00000000 T _stext\n";
+	uint64_t addr = 0;
+
+	CHECK_EQ("kallsyms: _text found", kallsyms_lookup(text, sizeof(text) - 1, "_text", &addr), 0);
+	CHECK_EQ("... at its own address, not a module's or _textx's", addr, 0xc0208000);
+	CHECK_EQ("kallsyms: _stext on the last line", kallsyms_lookup(text, sizeof(text) - 1, "_stext", &addr), 0);
+	CHECK_EQ("... read", addr, 0xc0400000);
+	CHECK_EQ("kallsyms: a missing symbol is -ENOENT", kallsyms_lookup(text, sizeof(text) - 1, "_etext", &addr), -ENOENT);
+	CHECK_EQ("kallsyms: hidden by kptr_restrict is -EACCES", kallsyms_lookup(hidden, sizeof(hidden) - 1, "_text", &addr), -EACCES);
+	CHECK_EQ("kallsyms: a line of another format is -EINVAL", kallsyms_lookup("zz T _text\n", 12, "_text", &addr), -EINVAL);
+	CHECK_EQ("kallsyms: 64-bit addresses", kallsyms_lookup("ffff800008000000 T _text", 24, "_text", &addr), 0);
+	CHECK_EQ("... read", addr, 0xffff800008000000ull);
+	CHECK_EQ("kallsyms: more than 16 digits is -EINVAL", kallsyms_lookup("1ffff800008000000 T _text", 25, "_text", &addr), -EINVAL);
+}
+
 static void test_kernel_memory(void)
 {
 	struct plan plan;
@@ -348,6 +372,7 @@ int main(void)
 	test_pseudo_files();
 	test_meminfo();
 	test_sysfs_facts();
+	test_kallsyms();
 	test_kernel_memory();
 	unlink(path_in_dir("data"));
 	unlink(path_in_dir("fifo"));

@@ -10,6 +10,11 @@
  *   VMCORE: notes pt_note=N notes=N prstatus=N vmcoreinfo=N
  *   VMCORE: vmcoreinfo OSRELEASE=... (and PAGESIZE=, the layout keys)
  *   VMCORE: load index=I paddr=0x.. size=0x.. filesz=0x.. vaddr=0x.. offset=0x..
+ *   VMCORE: symbol name=init_uts_ns vaddr=0x.. load=K|none release=found|missing|unmapped
+ *                                              (the PT_LOADs' vaddrs, checked: the
+ *                                              dead kernel's init_uts_ns, reached by
+ *                                              its VMCOREINFO address, holds its
+ *                                              OSRELEASE, as dump tools find it)
  *   VMCORE: pfn index=I pfn=0x.. paddr=0x.. load=K offset=0x.. records=M/T result=ok|...
  *   VMCORE: pfns listed=N found=N
  *   VMCORE: error MSG                          (anything that stopped a check)
@@ -50,6 +55,10 @@ struct seg {			/* a program header, whatever the ELF class */
 };
 
 static int problems;
+/* From VMCOREINFO: the dead kernel's release, and where its init_uts_ns
+ * (which holds that release) is mapped. */
+static char osrelease[65];
+static uint64_t uts_vaddr;
 
 static void problem(const char *fmt, const char *arg)
 {
@@ -252,7 +261,8 @@ static unsigned long vmcoreinfo(const char *desc, size_t len)
 	static const char *const keys[] = { "OSRELEASE=", "PAGESIZE=", "NUMBER(PHYS_OFFSET)=",
 					    "NUMBER(PAGE_OFFSET)=", "NUMBER(VA_BITS)=",
 					    "NUMBER(kimage_voffset)=", "SYMBOL(_stext)=",
-					    "SYMBOL(swapper_pg_dir)=", "CONFIG_ARM_LPAE=" };
+					    "SYMBOL(swapper_pg_dir)=", "CONFIG_ARM_LPAE=",
+					    "SYMBOL(init_uts_ns)=" };
 	unsigned long pagesize = 0;
 	size_t at = 0;
 
@@ -269,6 +279,10 @@ static unsigned long vmcoreinfo(const char *desc, size_t len)
 				printf("VMCORE: vmcoreinfo %.*s\n", (int)l, line);
 				if (k == 1)
 					pagesize = strtoul(line + kl, NULL, 10);
+				if (k == 0 && l - kl < sizeof(osrelease))
+					memcpy(osrelease, line + kl, l - kl);
+				if (k == 9)
+					uts_vaddr = strtoull(line + kl, NULL, 16);
 			}
 		}
 		at += l + 1;
@@ -337,6 +351,38 @@ static unsigned long walk_notes(int fd, const struct seg *s, unsigned n)
 	printf("VMCORE: notes pt_note=%u notes=%u prstatus=%u vmcoreinfo=%u\n",
 	       pt_note, notes, prstatus, vmci);
 	return pagesize;
+}
+
+/* Finds init_uts_ns by virtual address, as crash and vmcore-dmesg find
+ * symbols, and looks for OSRELEASE in its first bytes (the utsname's
+ * release field). */
+static void check_uts_vaddr(int fd, const struct seg *s, unsigned n)
+{
+	unsigned char buf[1024];
+	unsigned k;
+
+	if (!uts_vaddr || !osrelease[0]) {
+		printf("VMCORE: symbol name=init_uts_ns vaddr=0x0 load=none release=unmapped\n");
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		uint64_t at, len;
+
+		if (s[k].type != PT_LOAD || !s[k].vaddr || uts_vaddr < s[k].vaddr ||
+		    uts_vaddr - s[k].vaddr >= s[k].filesz)
+			continue;
+		at = uts_vaddr - s[k].vaddr;
+		len = s[k].filesz - at < sizeof(buf) ? s[k].filesz - at : sizeof(buf);
+		if (read_at(fd, buf, (size_t)len, s[k].offset + at)) {
+			problem("reading init_uts_ns: %s", strerror(errno));
+			return;
+		}
+		printf("VMCORE: symbol name=init_uts_ns vaddr=0x%" PRIx64 " load=%u release=%s\n",
+		       uts_vaddr, k, memmem(buf, (size_t)len, osrelease, strlen(osrelease)) ? "found" : "missing");
+		return;
+	}
+	printf("VMCORE: symbol name=init_uts_ns vaddr=0x%" PRIx64 " load=none release=unmapped\n",
+	       uts_vaddr);
 }
 
 static int check_page(int fd, const struct seg *s, unsigned n, const char *token,
@@ -430,6 +476,7 @@ int main(int argc, char **argv)
 			printf("VMCORE: load index=%u paddr=0x%" PRIx64 " size=0x%" PRIx64
 			       " filesz=0x%" PRIx64 " vaddr=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
 			       k, s[k].paddr, s[k].memsz, s[k].filesz, s[k].vaddr, s[k].offset);
+	check_uts_vaddr(fd, s, n);
 	if (full)
 		full_read(fd);
 
