@@ -213,6 +213,62 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		kexec_armhf=""
 	fi
 
+	# The Debian package (debian/), cross-built with dpkg-buildpackage
+	# against a private sysroot (tests/build-deb.sh; about 1 min each, the
+	# sysroot cached in tests/e2e/.cache): the files it installs, the
+	# fields that let it stand in for kexec-tools, the binary's
+	# architecture, and lintian (errors fail; warnings are listed here).
+	for deb_arch in arm64 armhf; do
+		echo "== Debian package ($deb_arch, cross-built)"
+		[ "$deb_arch" = arm64 ] && deb_elf='64-bit LSB .*ARM aarch64' || deb_elf='32-bit LSB .*ARM, EABI5'
+		deb_start=$SECONDS
+		if deb=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
+				"$top/tests/build-deb.sh" --arch "$deb_arch" "$work/deb-$deb_arch" \
+				2>"$work/deb-$deb_arch-build.log"); then
+			pass "debian $deb_arch: dpkg-buildpackage -a $deb_arch ($((SECONDS - deb_start)) s)"
+			deb_files=$(dpkg-deb -c "$deb")
+			for f in usr/sbin/kexec usr/share/man/man8/kexec.8.gz \
+				usr/share/doc/kexec-arm/README.md.gz usr/share/doc/kexec-arm/changelog.gz; do
+				if grep -q " \./$f\$" <<<"$deb_files"; then
+					pass "debian $deb_arch: the package installs /$f"
+				else
+					fail "debian $deb_arch: the package does not install /$f"
+				fi
+			done
+			# Whole outputs in variables: grep -q on a pipe would end it
+			# early, and pipefail would count the writer's SIGPIPE.
+			deb_info=$(dpkg -I "$deb")
+			for field in Provides Conflicts Replaces; do
+				if grep -qE "^ $field: (.*[ ,])?kexec-tools([ ,(]|\$)" <<<"$deb_info"; then
+					pass "debian $deb_arch: $field: kexec-tools"
+				else
+					fail "debian $deb_arch: no $field: kexec-tools ($(grep "^ $field:" <<<"$deb_info" || echo none))"
+				fi
+			done
+			dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/kexec >"$work/deb-$deb_arch-kexec"
+			if file "$work/deb-$deb_arch-kexec" | grep -qE "ELF $deb_elf"; then
+				pass "debian $deb_arch: /usr/sbin/kexec is an $deb_arch ELF"
+			else
+				fail "debian $deb_arch: /usr/sbin/kexec is not an $deb_arch ELF"
+			fi
+			deb_start=$SECONDS
+			# lintian exits non-zero on an error tag or when it cannot
+			# process the package at all.
+			if lintian --fail-on error --tag-display-limit 0 "${deb%.deb}.changes" \
+				>"$work/deb-$deb_arch-lintian.log" 2>&1 &&
+			   ! grep -q '^E: ' "$work/deb-$deb_arch-lintian.log"; then
+				sed -n 's/^\([WIP]: \)/    lintian: \1/p' "$work/deb-$deb_arch-lintian.log"
+				pass "debian $deb_arch: lintian reports no error ($((SECONDS - deb_start)) s)"
+			else
+				fail "debian $deb_arch: lintian reports errors (log $work/deb-$deb_arch-lintian.log)"
+				grep -v 'root privileges' "$work/deb-$deb_arch-lintian.log" | tail -n 30 | sed 's/^/    /'
+			fi
+		else
+			fail "debian $deb_arch: tests/build-deb.sh (log $work/deb-$deb_arch-build.log)"
+			tail -n 30 "$work/deb-$deb_arch-build.log" | sed 's/^/    /'
+		fi
+	done
+
 	if [ "$run_e2e" = yes ] && [ -n "$kexec_arm64" ]; then
 		for mode in el2 el1; do
 			for scenario in boot mismatch bad-inputs; do

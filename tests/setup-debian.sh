@@ -14,6 +14,8 @@ packages=(
 	clang libclang-rt-14-dev
 	# tests/e2e/build-file-kernel.sh: the kexec_file_load test kernel
 	linux-source-6.1 flex bison bc libssl-dev sbsigntool openssl zstd
+	# tests/build-deb.sh: the Debian package, cross-built, and lintian
+	dpkg-dev debhelper lintian git
 )
 
 missing=()
