@@ -51,7 +51,7 @@ int build_cmdline(const struct options *opts, char **out, struct error *err);
 int unwrap_kernel(const char *path, struct load_inputs *in, struct kernel_file *kernel,
 		  struct error *err);
 int load_initrd(const char *path, uint64_t largest, const char *largest_source,
-		bool kernel_copies, struct file_data *file, struct error *err);
+		bool kernel_copies, struct load_inputs *in, struct error *err);
 int check_kernel_memory(uint64_t need, const char *syscall_name, bool dry_run,
 			struct error *err);
 int apply_uki(const struct options *opts, const struct kernel_file *kernel,

@@ -55,7 +55,7 @@ int build_cmdline(const struct options *opts, char **out, struct error *err)
  * from exhausting the machine first.  Without /proc/meminfo, KERNEL_LIMIT
  * alone. */
 int unwrap_kernel(const char *path, struct load_inputs *in,
-			 struct kernel_file *kernel, struct error *err)
+		  struct kernel_file *kernel, struct error *err)
 {
 	struct meminfo mem;
 	size_t limit = KERNEL_LIMIT;
@@ -81,9 +81,10 @@ int unwrap_kernel(const char *path, struct load_inputs *in,
  * kernel's during the load) -- reading it first could wake the OOM killer
  * before any check ran.  A crash load copies into the reserved region and
  * a plan for another machine loads nothing, so there only our copy
- * counts. */
+ * counts.  Read, checked (a kernel or a DTB is no initrd), it becomes the
+ * next kernel's initrd. */
 int load_initrd(const char *path, uint64_t largest, const char *largest_source,
-		       bool kernel_copies, struct file_data *file, struct error *err)
+		bool kernel_copies, struct load_inputs *in, struct error *err)
 {
 	char msg[sizeof(err->msg)];
 	const char *why = NULL, *source = NULL;
@@ -106,11 +107,15 @@ int load_initrd(const char *path, uint64_t largest, const char *largest_source,
 			source = "MemAvailable in /proc/meminfo";
 		}
 	}
-	ret = file_load(path, limit, file, err);
+	ret = file_load(path, limit, &in->initrd, err);
 	if (ret == -EFBIG && why) {
 		memcpy(msg, err->msg, sizeof(msg));
 		error_set(err, ret, "%s: %s (from %s)", msg, why, source);
 	}
+	if (!ret)
+		ret = format_check_initrd(in->initrd.data, in->initrd.size, path, err);
+	if (!ret)
+		in->next_initrd = (struct input_file){ path, in->initrd.data, in->initrd.size };
 	return ret;
 }
 
@@ -120,7 +125,7 @@ int load_initrd(const char *path, uint64_t largest, const char *largest_source,
  * --dry-run prints them.  Without MemAvailable (Linux before 3.14) nothing
  * is checked. */
 int check_kernel_memory(uint64_t need, const char *syscall_name, bool dry_run,
-			       struct error *err)
+			struct error *err)
 {
 	struct meminfo mem;
 
@@ -143,8 +148,10 @@ int check_kernel_memory(uint64_t need, const char *syscall_name, bool dry_run,
  * makes the line alone) over .cmdline, as kexec-tools has it.  Called
  * after build_cmdline. */
 int apply_uki(const struct options *opts, const struct kernel_file *kernel,
-		     struct load_inputs *in, const char **cmdline_source, struct error *err)
+	      struct load_inputs *in, const char **cmdline_source, struct error *err)
 {
+	bool cmdline_from_uki = false;
+
 	if (!kernel->uki.present)
 		return 0;
 	if (!opts->initrd && kernel->uki.initrd) {
@@ -161,13 +168,13 @@ int apply_uki(const struct options *opts, const struct kernel_file *kernel,
 		if (!in->cmdline)
 			return error_set(err, -ENOMEM, "command line: out of memory");
 		*cmdline_source = "the UKI's .cmdline";
+		cmdline_from_uki = true;
 	}
 	if (opts->debug)
 		fprintf(stderr, "kexec: %s is a UKI: initrd %s, command line %s\n", opts->kernel,
 			opts->initrd ? "from --initrd (its .initrd unused)" :
 			kernel->uki.initrd ? "from its .initrd" : "none (it has no .initrd)",
-			*cmdline_source && !strcmp(*cmdline_source, "the UKI's .cmdline") ?
-				"from its .cmdline" :
+			cmdline_from_uki ? "from its .cmdline" :
 			kernel->uki.cmdline ? "from the options (its .cmdline unused)" :
 					      "from the options (it has no .cmdline)");
 	return 0;
@@ -175,7 +182,7 @@ int apply_uki(const struct options *opts, const struct kernel_file *kernel,
 
 /* What the syscall choice depends on, asked once. */
 void syscall_facts_read(const struct options *opts, const struct arch_backend *arch,
-			       bool native, struct syscall_facts *facts)
+			bool native, struct syscall_facts *facts)
 {
 	memset(facts, 0, sizeof(*facts));
 	facts->choice = opts->syscall;
@@ -190,7 +197,7 @@ void syscall_facts_read(const struct options *opts, const struct arch_backend *a
 /* Lockdown (integrity and above) refuses kexec_load(2) with a bare EPERM;
  * say so before reading anything.  A dry run notes it. */
 int check_lockdown_for_kexec_load(const struct syscall_facts *facts, bool unload,
-					 bool dry_run, struct error *err)
+				  bool dry_run, struct error *err)
 {
 	char mode[32];
 
@@ -212,8 +219,7 @@ int check_lockdown_for_kexec_load(const struct syscall_facts *facts, bool unload
 }
 
 void explain_refusal_context(const char *kernel_path, bool crash, bool unload,
-				    char *lockdown, size_t size,
-				    struct file_load_context *ctx)
+			     char *lockdown, size_t size, struct file_load_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->kernel_path = kernel_path;

@@ -99,11 +99,7 @@ int load_with_kexec_file(const struct options *opts, const struct arch_backend *
 	if (!ret && opts->initrd)
 		ret = load_initrd(opts->initrd, have_sys ? mem_ranges_largest(&sys.usable) : 0,
 				  have_sys ? sys.memory_source : NULL, native && !opts->crash,
-				  &in.initrd, &err);
-	if (!ret && opts->initrd)
-		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
-	if (!ret && opts->initrd)
-		in.next_initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
+				  &in, &err);
 	if (ret)
 		goto out;
 

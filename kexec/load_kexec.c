@@ -9,7 +9,6 @@
 #include "config.h"
 #include "crash_header.h"
 #include "dtb.h"
-#include "format.h"
 #include "load.h"
 #include "loader.h"
 #include "sha256_jobs.h"
@@ -86,11 +85,7 @@ int load_with_kexec_load(const struct options *opts, const struct arch_backend *
 		ret = system_describe(native, opts->crash, in.dtb.data, dtb_path, &sys, &err);
 	if (!ret && opts->initrd)
 		ret = load_initrd(opts->initrd, mem_ranges_largest(&sys.usable), sys.memory_source,
-				  native && !opts->crash, &in.initrd, &err);
-	if (!ret && opts->initrd)
-		ret = format_check_initrd(in.initrd.data, in.initrd.size, opts->initrd, &err);
-	if (!ret && opts->initrd)
-		in.next_initrd = (struct input_file){ opts->initrd, in.initrd.data, in.initrd.size };
+				  native && !opts->crash, &in, &err);
 	if (!ret)
 		ret = apply_uki(opts, &req.kernel, &in, &cmdline_source, &err);
 	if (!ret && in.cmdline)
