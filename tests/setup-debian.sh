@@ -16,6 +16,11 @@ packages=(
 	linux-source-6.1 flex bison bc libssl-dev sbsigntool openssl zstd
 	# tests/build-deb.sh: the Debian package, cross-built, and lintian
 	dpkg-dev debhelper lintian git
+	# tests/e2e/build-system-image.sh: the Debian arm64 system image (made
+	# with qemu-user through binfmt_misc), its disk and EFI system partition,
+	# booted with UEFI firmware
+	mmdebstrap qemu-user-static binfmt-support arch-test qemu-efi-aarch64
+	mtools dosfstools e2fsprogs fdisk
 )
 
 missing=()
