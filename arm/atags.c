@@ -101,3 +101,53 @@ int atags_build(const uint8_t *list, size_t size, const char *what,
 	*out_size = used;
 	return 0;
 }
+
+static const char *tag_name(uint32_t tag)
+{
+	switch (tag) {
+	case ATAG_CORE: return "ATAG_CORE";
+	case ATAG_MEM: return "ATAG_MEM";
+	case ATAG_INITRD: return "ATAG_INITRD";
+	case ATAG_INITRD2: return "ATAG_INITRD2";
+	case ATAG_CMDLINE: return "ATAG_CMDLINE";
+	default: return "tag";
+	}
+}
+
+void atags_print(FILE *out, const uint8_t *list, size_t size)
+{
+	struct error err;
+	const char *cmdline = NULL;
+	size_t off, cmdline_max = 0;
+
+	if (atags_check(list, size, "ATAG list", &err)) {
+		fprintf(out, "ATAGs: %s\n", err.msg);
+		return;
+	}
+	/* The kernel takes the text up to its NUL or the tag's end. */
+	for (off = 0; get_le32(list + off); off += 4ull * get_le32(list + off))
+		if (get_le32(list + off + 4) == ATAG_CMDLINE) {
+			cmdline = (const char *)list + off + 4 * TAG_HEADER_WORDS;
+			cmdline_max = 4ull * (get_le32(list + off) - TAG_HEADER_WORDS);
+		}
+	if (cmdline) {
+		size_t len = strnlen(cmdline, cmdline_max);
+
+		fprintf(out, "command line: \"%.*s\" (%zu bytes with its NUL; ATAG_CMDLINE)\n",
+			(int)len, cmdline, len + 1);
+	} else {
+		fprintf(out, "command line: none (no ATAG_CMDLINE)\n");
+	}
+	fprintf(out, "ATAGs:\n");
+	for (off = 0; get_le32(list + off); off += 4ull * get_le32(list + off)) {
+		uint32_t words = get_le32(list + off), tag = get_le32(list + off + 4);
+
+		fprintf(out, "  %s 0x%08x, %u words", tag_name(tag), tag, words);
+		if (tag == ATAG_INITRD2 && words >= INITRD2_WORDS)
+			fprintf(out, ": initrd 0x%08x, 0x%x bytes", get_le32(list + off + 8),
+				get_le32(list + off + 12));
+		else if (tag == ATAG_CMDLINE)
+			fprintf(out, ": the command line above");
+		fputc('\n', out);
+	}
+}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -37,5 +38,10 @@ int atags_check(const uint8_t *list, size_t size, const char *what, struct error
 int atags_build(const uint8_t *list, size_t size, const char *what,
 		const struct atags_update *update, uint8_t **out, size_t *out_size,
 		struct error *err);
+
+/* For --dry-run and -d: the command line the next kernel will read from
+ * `list` (as atags_build made it) and each tag, by name where it has one.
+ * A list that atags_check refuses prints as such, nothing more. */
+void atags_print(FILE *out, const uint8_t *list, size_t size);
 
 #endif

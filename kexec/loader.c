@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atags.h"
 #include "params.h"
 
 /* 16 MiB of identity-map tables maps a few TiB of segments: more is not
@@ -202,10 +203,14 @@ void loader_print_plan(FILE *out, const struct arch_backend *arch,
 	fprintf(out, "memory from: %s, page size %" PRIu64 "\n", sys->memory_source,
 		plan->page_size);
 	fputs(plan->notes, out);
-	/* The next kernel's command line and /chosen, exactly as written. */
-	for (i = 0; i < plan->nr_segments; i++)
+	/* The next kernel's command line and /chosen (or ATAGs), exactly as
+	 * written. */
+	for (i = 0; i < plan->nr_segments; i++) {
 		if (!strcmp(plan->segments[i].name, "dtb"))
 			dtb_print_chosen(out, plan->segments[i].buf);
+		else if (!strcmp(plan->segments[i].name, "atags"))
+			atags_print(out, plan->segments[i].buf, plan->segments[i].bufsz);
+	}
 	fprintf(out, "segments:\n");
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct plan_segment *seg = &plan->segments[i];

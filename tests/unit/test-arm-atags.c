@@ -1,6 +1,7 @@
 /* The ATAG list for the next kernel (arm/atags.c): the running list with
  * the command line and initrd replaced, everything else kept in order. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,8 +148,56 @@ static void test_malformed(void)
 	free(long_cmdline);
 }
 
+/* What --dry-run prints of a list: the command line and each tag. */
+static void test_print(void)
+{
+	struct atags_update u = { .cmdline = "console=ttyAMA0 quiet", .has_initrd = true,
+				  .initrd_start = 0x48000000, .initrd_size = 0x1000 };
+	struct error err;
+	uint8_t *out;
+	size_t size, text_size;
+	char *text;
+	FILE *f;
+
+	make_running_list();
+	CHECK_EQ("build for printing", atags_build(list, list_size, "/proc/atags", &u, &out, &size, &err), 0);
+	f = open_memstream(&text, &text_size);
+	atags_print(f, out, size);
+	fclose(f);
+	CHECK("prints the new command line with its length",
+	      strstr(text, "command line: \"console=ttyAMA0 quiet\" (22 bytes with its NUL; ATAG_CMDLINE)") != NULL);
+	CHECK("prints the initrd tag", strstr(text, "ATAG_INITRD2 0x54420005, 4 words: initrd 0x48000000, 0x1000 bytes") != NULL);
+	CHECK("prints kept tags", strstr(text, "ATAG_MEM 0x54410002") && strstr(text, "tag 0x54410006"));
+	CHECK("the old command line is gone", strstr(text, "mmcblk0p2") == NULL);
+	free(text);
+	free(out);
+
+	/* No command line tag at all. */
+	memset(list, 0, sizeof(list));
+	list_size = 0;
+	add_tag(ATAG_CORE, NULL, 0);
+	add_tag(ATAG_NONE, NULL, 0);
+	put_le32(list + list_size - 8, 0);
+	f = open_memstream(&text, &text_size);
+	atags_print(f, list, list_size);
+	fclose(f);
+	CHECK("no ATAG_CMDLINE: says so", strstr(text, "command line: none (no ATAG_CMDLINE)") != NULL);
+	free(text);
+
+	/* A malformed list prints the reason, and nothing is read past it. */
+	put_le32(list + 8, 0x40);
+	put_le32(list + 12, ATAG_MEM);
+	f = open_memstream(&text, &text_size);
+	atags_print(f, list, list_size);
+	fclose(f);
+	CHECK("malformed list: one line naming the problem",
+	      strncmp(text, "ATAGs: ATAG list: ATAG 0x54410002 at offset 8 claims 64 words", 61) == 0);
+	free(text);
+}
+
 int main(void)
 {
+	test_print();
 	test_replace();
 	test_keep_and_drop();
 	test_malformed();
