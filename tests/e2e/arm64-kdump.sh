@@ -12,7 +12,7 @@
 #
 # usage: tests/e2e/arm64-kdump.sh (--kexec PATH | --kexec-tools-debian)
 #            --mode el2|el1 [--out DIR] [--timeout SECONDS] [--verbose]
-#            [--pages N] [--crashkernel SIZE] [--kexec-debug]
+#            [--pages N] [--crashkernel SIZE] [--kexec-debug] [--dump-tools]
 #   --kexec PATH          a static arm64 kexec binary (ours), put at /sbin/kexec
 #   --kexec-tools-debian  Debian's kexec-tools:arm64 instead (to validate the
 #                         harness; see ARM-BOOT-NOTES.md: its dumps of this
@@ -24,6 +24,11 @@
 #   --pages N             pages to plant and look for (default 64)
 #   --crashkernel SIZE    the first kernel's crashkernel= (default 256M)
 #   --kexec-debug         load with -d (the plan goes to the serial log)
+#   --dump-tools          also read the dump with Debian's tools: vmcore-dmesg
+#                         and makedumpfile (--dump-dmesg, -l -d 31) in the
+#                         capture kernel, whose files leave through a virtio
+#                         disk; then crash (arm64, under qemu-aarch64) on the
+#                         host with the -dbg vmlinux (docs/DUMP-TOOLS.md)
 #   --verbose             also copy the serial console to stderr as it comes
 #
 # stdout: one "ok - ..." / "not ok - ..." line per assertion, then the
@@ -32,14 +37,16 @@
 # iomem.txt (the first kernel's /proc/iomem), expected-loads.txt (System RAM
 # minus the crash region), vmcore-loads.txt (the union of the dump's
 # PT_LOADs), vmcore-check.txt (the capture kernel's report), the two
-# initramfs and the guest programs.
+# initramfs and the guest programs; with --dump-tools also dump-tools/ (the
+# files the tools wrote: dumpfile, *-dmesg.txt, each tool's messages in
+# *.out) and crash.txt.
 set -euo pipefail
 E2E_PROG=arm64-kdump # read by lib.sh
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kexec_bin="" debian_kexec=no mode="" out="" timeout_s=240 verbose=no
-pages=64 crashkernel=256M load_flags=""
+pages=64 crashkernel=256M load_flags="" kdump_dump_tools=no dt_crash=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -51,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--pages) pages=$2; shift 2 ;;
 	--crashkernel) crashkernel=$2; shift 2 ;;
 	--kexec-debug) load_flags=-d; shift ;;
+	--dump-tools) kdump_dump_tools=yes dt_crash=yes; shift ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
@@ -100,9 +108,11 @@ append1="console=ttyAMA0 panic=-1 crashkernel=$crashkernel"
 append2="console=ttyAMA0 earlycon=pl011,0x9000000 cma=0 panic=-1 e2e_token=$token"
 
 # --- the capture kernel's initramfs -------------------------------------------
+dt_initrd_args=() dt_qemu_args=()
+[ $kdump_dump_tools = no ] || e2e_kdump_dump_tools_prepare arm64 "$image"
 e2e_kdump_write_init2 "$work/init2"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init2" --out "$out/initrd2.cpio.gz" \
-	--file "$out/vmcore-check:/vmcore-check"
+	--file "$out/vmcore-check:/vmcore-check" "${dt_initrd_args[@]}"
 
 # --- the first initramfs ------------------------------------------------------
 kernel_desc=Image
@@ -117,7 +127,7 @@ e2e_kdump_write_init1 "$work/init1" /Image "$append2" "$load_flags"
 smp=2
 qemu=(qemu-system-aarch64 -M "$machine" -cpu cortex-a57 -smp "$smp" -m 1024
 	-nographic -no-reboot -nic none -kernel "$image" -initrd "$out/initrd1.cpio.gz"
-	-append "$append1" -pidfile "$work/qemu.pid")
+	-append "$append1" -pidfile "$work/qemu.pid" "${dt_qemu_args[@]}")
 
 # --- boot ---------------------------------------------------------------------
 log=$out/serial.log
@@ -141,8 +151,13 @@ fi
 
 # --- the dump -----------------------------------------------------------------
 e2e_kdump_check_dump 64 183 AArch64
+if [ $kdump_dump_tools = yes ]; then
+	dt_makedumpfile=works dt_crash_qemu=qemu-aarch64
+	e2e_kdump_check_dump_tools
+fi
 
 # --- timings ------------------------------------------------------------------
 e2e_kdump_timings
+[ $kdump_dump_tools = no ] || e2e_kdump_dump_tools_timings
 
 e2e_finish "kdump $mode"

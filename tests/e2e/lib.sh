@@ -684,6 +684,8 @@ e2e_build_guest() {
 #              /proc/sysrq-trigger) or init-exit (/init exits, and the kernel
 #              panics "Attempted to kill init!"), for a kernel without
 #              CONFIG_MAGIC_SYSRQ
+#   kdump_dump_tools  yes: the capture kernel also runs Debian's dump tools
+#              (e2e_kdump_dump_tools_*; --dump-tools of both harnesses)
 # ==============================================================================
 
 # e2e_kdump_write_init2 FILE: the capture kernel's /init: reads /proc/vmcore
@@ -699,6 +701,9 @@ echo "E2E: END iomem2"
 echo "E2E: BEGIN vmcore"
 /vmcore-check
 echo "E2E: END vmcore rc=$?"
+EOF
+		[ "${kdump_dump_tools:-no}" != yes ] || e2e_kdump_dump_tools_guest
+		cat <<'EOF'
 dmesg | grep -E 'Oops|(^|[^A-Z])BUG[: ]|Unable to handle' | sed 's/^/E2E2: dmesg-bad /'
 echo "E2E2: dmesg-bad count=$(dmesg | grep -c -E 'Oops|(^|[^A-Z])BUG[: ]|Unable to handle')"
 echo "E2E2: init2 done, powering off"
@@ -764,6 +769,8 @@ while ! grep -q '^PLANT: recheck' /tmp/plant.out && [ $i -lt 50 ]; do
 done
 echo "E2E: $(grep -m1 '^PLANT: recheck' /tmp/plant.out)"
 sync
+# A line of this run in the kernel's log, for the dump tools to find.
+echo "e2e-kmsg: token $TOKEN, panicking now" >/dev/kmsg
 echo "E2E: panic now"
 EOF
 		case ${kdump_panic:-sysrq} in
@@ -938,6 +945,205 @@ e2e_kdump_check_dump() {
 		test "$n_planted" -gt 0 -a "$n_found" = "$n_planted"
 	check "capture /init powered the machine off (QEMU exit status 0)" \
 		test -n "$(first 'E2E2: init2 done')" -a "$qemu_rc" = 0
+}
+
+# --- Debian's dump tools (--dump-tools) ---------------------------------------
+# In the capture kernel: vmcore-dmesg (kexec-tools) and makedumpfile
+# (--dump-dmesg, -l -d 31, and --dump-dmesg again on its own dump file) on
+# /proc/vmcore, as Debian's arm64/armhf binaries with their libraries
+# (fetch-dump-tools.sh).  The files they write go to a virtio disk (its
+# modules loaded with insmod) as a tar; on the host, crash reads the dump
+# file with the -dbg package's vmlinux (qemu-user).
+
+# e2e_kdump_dump_tools_guest: the capture /init's part (after vmcore-check).
+# Each step between "E2E: BEGIN dt-NAME: CMD" and "E2E: END dt-NAME rc=N",
+# its messages as "DUMPTOOL: NAME: LINE" and, when it wrote a dmesg
+# (/tmp/dt/NAME.txt), that file's line count and its lines of this run's
+# panic ("DUMPTOOL: NAME dmesg: LINE").
+e2e_kdump_dump_tools_guest() {
+	cat <<'EOF'
+DT=/tmp/dt
+mkdir -p $DT
+dt() {
+	name=$1
+	shift
+	echo "E2E: BEGIN dt-$name: $*"
+	timeout 240 "$@" >$DT/$name.out 2>&1
+	rc=$?
+	# makedumpfile redraws its progress lines with carriage returns.
+	tr '\r' '\n' <$DT/$name.out | grep -v -E '^ *$|\[ *[0-9.]+ ?%\]' | head -n 40 |
+		sed "s|^|DUMPTOOL: $name: |"
+	if [ -f $DT/$name.txt ]; then
+		echo "DUMPTOOL: $name dmesg lines=$(wc -l <$DT/$name.txt)"
+		grep -E 'sysrq|e2e-kmsg|Kernel panic' $DT/$name.txt | head -n 10 | sed "s|^|DUMPTOOL: $name dmesg: |"
+	fi
+	echo "E2E: END dt-$name rc=$rc"
+}
+dt vmcore-dmesg sh -c '/usr/sbin/vmcore-dmesg /proc/vmcore >/tmp/dt/vmcore-dmesg.txt'
+dt makedumpfile-dmesg /usr/sbin/makedumpfile --dump-dmesg /proc/vmcore $DT/makedumpfile-dmesg.txt
+dt makedumpfile /usr/sbin/makedumpfile -l -d 31 /proc/vmcore $DT/dumpfile
+# makedumpfile reads back the dump it wrote.
+[ ! -s $DT/dumpfile ] ||
+	dt dumpfile-dmesg /usr/sbin/makedumpfile --dump-dmesg $DT/dumpfile $DT/dumpfile-dmesg.txt
+
+echo "E2E: BEGIN dt-disk: insmod $(cat /etc/dump-modules | tr '\n' ' '); tar to /dev/vda"
+for m in $(cat /etc/dump-modules); do
+	insmod $m 2>&1 | sed "s|^|DUMPTOOL: disk: insmod: |"
+done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+for f in $DT/*; do
+	echo "DUMPTOOL: disk file=${f##*/} bytes=$(wc -c <$f) sha256=$(sha256sum <$f | cut -d' ' -f1)"
+done
+if [ -b /dev/vda ]; then
+	tar -c -f /dev/vda -C $DT .
+	rc=$?
+	sync
+else
+	echo "DUMPTOOL: disk: no /dev/vda"
+	rc=1
+fi
+echo "E2E: END dt-disk rc=$rc"
+EOF
+}
+
+# e2e_kdump_dump_tools_prepare ARCH KERNEL: fetches the tools (and, with
+# dt_crash=yes, crash and the vmlinux) for the kernel file KERNEL; sets
+# dt_initrd_args (mkinitramfs.sh arguments for the capture initramfs) and
+# dt_qemu_args (the virtio disk $out/dump-disk.raw, 256 MiB, sparse).
+e2e_kdump_dump_tools_prepare() {
+	local arch=$1 kernel=$2 what path
+	local req=(--guest --modules)
+	[ "${dt_crash:-no}" != yes ] || req+=(--crash --vmlinux)
+	"$e2e_dir/fetch-dump-tools.sh" --arch "$arch" --kernel "$kernel" "${req[@]}" >"$work/dump-tools.paths" ||
+		e2e_die "fetch-dump-tools.sh failed"
+	dt_guest="" dt_modules="" dt_crash_root="" dt_vmlinux=""
+	while read -r what path; do
+		case $what in
+		guest) dt_guest=$path ;;
+		modules) dt_modules=$path ;;
+		crash) dt_crash_root=$path ;;
+		vmlinux) dt_vmlinux=$path ;;
+		esac
+	done <"$work/dump-tools.paths"
+	echo "# dump tools: $(tr '\n' ' ' <"$dt_guest/versions")"
+	dt_initrd_args=(--tree "$dt_guest/tree" --tree "$dt_modules/tree"
+		--file "$dt_modules/load-order:/etc/dump-modules")
+	rm -f "$out/dump-disk.raw"
+	truncate -s 256M "$out/dump-disk.raw"
+	dt_qemu_args=(-drive "if=none,file=$out/dump-disk.raw,format=raw,id=dump"
+		-device virtio-blk-device,drive=dump)
+}
+
+# e2e_kdump_check_dump_tools: after e2e_kdump_check_dump, with --dump-tools.
+# Reads the dt-* steps from the serial log; takes the files out of the
+# virtio disk ($out/dump-tools/) and checks them against the guest's
+# SHA-256; runs crash on the dump file when dt_crash=yes.  Globals:
+#   dt_makedumpfile  "works", or an ERE of makedumpfile's own refusal (then
+#                    it must exit non-zero saying so, and no dump file is made)
+#   dt_crash_qemu    qemu-aarch64 or qemu-arm (crash runs under qemu-user)
+e2e_kdump_check_dump_tools() {
+	local panic_ere name rc lines msg f want got n_files n_ok crash_rc line
+	case ${kdump_panic:-sysrq} in
+	sysrq) panic_ere='Kernel panic - not syncing: sysrq triggered crash' ;;
+	*) panic_ere='Kernel panic - not syncing: Attempted to kill init' ;;
+	esac
+	# dt_dmesg NAME WHAT: step NAME exited 0 and its dmesg holds this run's
+	# kernel log line and the panic.
+	dt_dmesg() {
+		local name=$1 what=$2 rc lines
+		rc=$(rc_of "dt-$name")
+		lines=$(output_of "dt-$name" | sed -n "s/^DUMPTOOL: $name dmesg lines=//p")
+		check "$what exits 0 (rc=${rc:-none}; $(output_of "dt-$name" | grep -v "^DUMPTOOL: $name dmesg" |
+			sed "s/^DUMPTOOL: $name: //" | grep -v -E '^E2E|^$' | tail -n 1))" eq "$rc" 0
+		check "$what: the dead kernel's log (${lines:-no} lines) holds this run's line \"e2e-kmsg: token $token\"" \
+			grep -q "^DUMPTOOL: $name dmesg: .*e2e-kmsg: token $token," <<<"$(output_of "dt-$name")"
+		msg=$(output_of "dt-$name" | grep -m1 -E "^DUMPTOOL: $name dmesg: .*$panic_ere" | sed 's/^[^]]*\] //' || true)
+		check "$what: the dead kernel's log holds the panic (\"${msg:-no line matching $panic_ere}\")" test -n "$msg"
+	}
+	# dt_refused NAME WHAT: step NAME exited non-zero with makedumpfile's
+	# own refusal ($dt_makedumpfile).
+	dt_refused() {
+		local name=$1 what=$2 rc msg
+		rc=$(rc_of "dt-$name")
+		msg=$(output_of "dt-$name" | sed -n "s/^DUMPTOOL: $name: //p" | grep -m1 -E -- "$dt_makedumpfile" || true)
+		check "$what refuses this kernel: exit status non-zero (rc=${rc:-none})" ne "${rc:-0}" 0
+		check "$what says why in its own words (\"${msg:-no line matching /$dt_makedumpfile/}\")" test -n "$msg"
+	}
+
+	echo "# --- dump tools ---"
+	dt_dmesg vmcore-dmesg "vmcore-dmesg /proc/vmcore (kexec-tools)"
+	if [ "$dt_makedumpfile" = works ]; then
+		dt_dmesg makedumpfile-dmesg "makedumpfile --dump-dmesg /proc/vmcore"
+		rc=$(rc_of dt-makedumpfile)
+		msg=$(output_of dt-makedumpfile | sed -n 's/^DUMPTOOL: makedumpfile: //p' | tail -n 1)
+		check "makedumpfile -l -d 31 /proc/vmcore exits 0 and completes (rc=${rc:-none}, \"$msg\")" \
+			test "$rc" = 0 -a "$msg" = "makedumpfile Completed."
+		dt_dmesg dumpfile-dmesg "makedumpfile --dump-dmesg on its own -l -d 31 dump file"
+	else
+		dt_refused makedumpfile-dmesg "makedumpfile --dump-dmesg /proc/vmcore"
+		dt_refused makedumpfile "makedumpfile -l -d 31 /proc/vmcore"
+	fi
+
+	# The files, out of the virtio disk, byte for byte what the guest wrote.
+	check "capture kernel loaded virtio_blk and wrote its files to the disk (rc=$(rc_of dt-disk))" eq "$(rc_of dt-disk)" 0
+	rm -rf "$out/dump-tools"
+	mkdir -p "$out/dump-tools"
+	tar -x -f "$out/dump-disk.raw" -C "$out/dump-tools" 2>/dev/null || true
+	n_files=0 n_ok=0
+	while read -r f want; do
+		n_files=$((n_files + 1))
+		got=$(sha256sum <"$out/dump-tools/$f" 2>/dev/null | cut -d' ' -f1 || true)
+		[ "$got" != "$want" ] || n_ok=$((n_ok + 1))
+	done < <(output_of dt-disk | sed -n 's/^DUMPTOOL: disk file=\([^ ]*\) .* sha256=\([0-9a-f]*\)$/\1 \2/p')
+	check "the host read all $n_files files back from the disk, SHA-256 as in the guest ($n_ok match)" \
+		test "$n_files" -gt 0 -a "$n_ok" = "$n_files"
+	rm -f "$out/dump-disk.raw"
+	[ ! -f "$out/dump-tools/dumpfile" ] ||
+		echo "# makedumpfile -l -d 31 dump file: $out/dump-tools/dumpfile ($(stat -c %s "$out/dump-tools/dumpfile") bytes)"
+
+	[ "${dt_crash:-no}" = yes ] || return 0
+	# crash, as a user runs it on the dump file: the crashed kernel's
+	# vmlinux with debug info, batch commands on stdin.
+	if [ ! -f "$out/dump-tools/dumpfile" ]; then
+		check "crash: a dump file to read (makedumpfile made none)" false
+		return 0
+	fi
+	printf 'sys\nbt\nlog\nquit\n' >"$work/crash.cmds"
+	dt_crash_t0=$EPOCHREALTIME
+	set +e
+	timeout --kill-after=10 600 "$dt_crash_qemu" -L "$dt_crash_root" "$dt_crash_root/usr/bin/crash" -s \
+		"$dt_vmlinux" "$out/dump-tools/dumpfile" <"$work/crash.cmds" >"$out/crash.txt" 2>&1
+	crash_rc=$?
+	set -e
+	dt_crash_t1=$EPOCHREALTIME
+	while IFS= read -r line; do echo "# crash said: $line"; done < <(grep -E '^(WARNING|crash):' "$out/crash.txt" | head -n 5)
+	check "crash -s vmlinux dumpfile (sys, bt, log) exits 0 (rc=$crash_rc; output $out/crash.txt)" eq "$crash_rc" 0
+	line=$(grep -m1 -E '^ +RELEASE: ' "$out/crash.txt" | sed 's/^ *//' || true)
+	check "crash sys: ${line:-no RELEASE line}, the first kernel's release" eq "${line#RELEASE: }" "$uname1"
+	line=$(grep -m1 -E '^ +PANIC: ' "$out/crash.txt" | sed 's/^ *//' || true)
+	check "crash sys: ${line:-no PANIC line}" grep -q -E -- "$panic_ere" <<<"$line"
+	n_files=$(grep -c -E '^ ?#[0-9]+ \[[0-9a-f]+\] [A-Za-z_]' "$out/crash.txt" || true)
+	line=$(grep -E '^ ?#[0-9]+ \[[0-9a-f]+\] ' "$out/crash.txt" | sed -E 's/^ ?#[0-9]+ \[[0-9a-f]+\] ([^ ]+) .*/\1/' |
+		head -n 6 | tr '\n' ' ' || true)
+	check "crash bt: a backtrace of the panicking task through the sysrq handler ($n_files frames: ${line:-none})" \
+		test "$n_files" -ge 3 -a -n "$(grep -E '^ ?#[0-9]+ \[[0-9a-f]+\] (sysrq_handle_crash|__handle_sysrq) ' "$out/crash.txt")"
+	check "crash log: the dead kernel's log holds this run's line \"e2e-kmsg: token $token\"" \
+		grep -q "e2e-kmsg: token $token," "$out/crash.txt"
+}
+
+# e2e_kdump_dump_tools_timings: the dump tools' spans (host clock).
+e2e_kdump_dump_tools_timings() {
+	local name
+	for name in vmcore-dmesg makedumpfile-dmesg makedumpfile dumpfile-dmesg disk; do
+		[ -n "$(end_line "dt-$name")" ] || continue
+		span "dump tools: $name (guest)" "$(first "E2E: BEGIN dt-$name:")" "$(end_line "dt-$name")"
+	done
+	[ -z "${dt_crash_t0:-}" ] ||
+		awk -v a="$dt_crash_t0" -v b="$dt_crash_t1" 'BEGIN { printf "# time: %-44s %7.2f s\n", "dump tools: crash (host, qemu-user)", b - a }'
 }
 
 # e2e_kdump_timings: the standard spans of a kdump run.
