@@ -33,6 +33,22 @@ count_lines() {
 	fi
 }
 
+# section TITLE: starts a part of the run ("== TITLE"), and times the
+# part before it; times_report prints them all at the end.
+section_title="" section_start=$SECONDS
+section_times=()
+section() {
+	[ -n "$section_title" ] && section_times+=("$(printf '%6d s  %s' $((SECONDS - section_start)) "$section_title")")
+	section_title=$1 section_start=$SECONDS
+	[ -z "$1" ] || echo "== $1"
+}
+times_report() {
+	section ""
+	echo "Time per part (this run; cached builds are reused):"
+	printf '  %s\n' "${section_times[@]}"
+	printf '  %6d s  in all\n' "$SECONDS"
+}
+
 step() {
 	# step LABEL LOGFILE COMMAND...: runs a command, logs it, and counts a
 	# failure (with the log's tail) when it exits non-zero.
@@ -104,24 +120,24 @@ unit_suite() {
 	fi
 }
 
-echo "== setup"
+section "setup"
 "$top/tests/setup-debian.sh" || fail "setup: installing build dependencies"
 
 rm -rf "$work"
 mkdir -p "$work"
-echo "== autoreconf"
+section "autoreconf"
 if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi"; then
 	pass "autoreconf"
 
-	echo "== unit tests (native)"
+	section "unit tests (native)"
 	unit_suite native "$work/native"
-	echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
+	section "unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 	unit_suite sanitizers "$work/sanitizers" --enable-sanitizers
 
 	# Every parser and planner under libFuzzer with ASan+UBSan: first the
 	# seeds and the minimized reproducer of each defect found so far, then
 	# a short fuzzing run per harness (KEXEC_FUZZ_SECONDS, default 30).
-	echo "== fuzz harnesses (libFuzzer, ASan+UBSan)"
+	section "fuzz harnesses (libFuzzer, ASan+UBSan)"
 	fuzz_dir="$work/fuzz"
 	for fuzz_step in build replay run; do
 		fuzz_args=()
@@ -131,12 +147,12 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		cat "$work/fuzz-$fuzz_step.log"
 		count_lines "fuzz" "$work/fuzz-$fuzz_step.log"
 	done
-	echo "== make distcheck"
+	section "make distcheck"
 	if step "make distcheck" "$work/distcheck.log" make -C "$work/native" distcheck; then
 		pass "make distcheck"
 	fi
 
-	echo "== static arm64 cross build"
+	section "static arm64 cross build"
 	kexec_arm64=""
 	if kexec_arm64=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
 			"$top/tests/build-static-kexec.sh" --test-hooks "$work/arm64" 2>"$work/arm64-build.log"); then
@@ -159,7 +175,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	for ce in aarch64:aarch64-linux-gnu-gcc:arm64 arm:arm-linux-gnueabihf-gcc:arm; do
 		IFS=: read -r qarch cc srcdir <<<"$ce"
 		label="sha256 instructions ($srcdir, qemu-$qarch -cpu max)"
-		echo "== $label"
+		section "$label"
 		if step "$label: build" "$work/sha256-ce-$srcdir.build.log" \
 			"$cc" -static -pthread -O2 -Wall -Wextra -Werror -I"$top/purgatory" \
 			-I"$top/kexec" -I"$top/tests/unit" \
@@ -174,7 +190,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 
 	# The loader is portable C: it must stay warning-clean for 32-bit ARM
 	# too (size_t is 32 bits there), ahead of the arm backend's own build.
-	echo "== 32-bit ARM cross compile of the loader"
+	section "32-bit ARM cross compile of the loader"
 	mkdir -p "$work/armhf/include"
 	cp /usr/include/libfdt.h /usr/include/libfdt_env.h /usr/include/fdt.h "$work/armhf/include/"
 	# The kernel-format code's library headers (the same on every arch).
@@ -197,7 +213,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		tail -n 30 "$work/armhf/build.log" | sed 's/^/    /'
 	fi
 
-	echo "== static armhf cross build"
+	section "static armhf cross build"
 	kexec_armhf=""
 	if kexec_armhf=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
 			"$top/tests/build-static-kexec.sh" --arch armhf --test-hooks "$work/armhf-static" \
@@ -219,7 +235,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 	# fields that let it stand in for kexec-tools, the binary's
 	# architecture, and lintian (errors fail; warnings are listed here).
 	for deb_arch in arm64 armhf; do
-		echo "== Debian package ($deb_arch, cross-built)"
+		section "Debian package ($deb_arch, cross-built)"
 		[ "$deb_arch" = arm64 ] && deb_elf='64-bit LSB .*ARM aarch64' || deb_elf='32-bit LSB .*ARM, EABI5'
 		deb_start=$SECONDS
 		if deb=$(KEXEC_E2E_CACHE=${KEXEC_E2E_CACHE:-$top/tests/e2e/.cache} \
@@ -273,7 +289,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		for mode in el2 el1; do
 			for scenario in boot mismatch bad-inputs; do
 				name="e2e arm64 $mode $scenario"
-				echo "== end to end: arm64 at $mode under QEMU, scenario $scenario"
+				section "end to end: arm64 at $mode under QEMU, scenario $scenario"
 				harness "$name" "$work/e2e-arm64-$mode-$scenario.log" \
 					"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode "$mode" \
 					--scenario "$scenario" --out "$work/e2e-arm64-$mode-$scenario"
@@ -283,7 +299,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		# capture kernel (about 15 s each; a hang is cut at 240 s).
 		for mode in el2 el1; do
 			name="e2e arm64 kdump $mode"
-			echo "== end to end: arm64 kdump at $mode under QEMU"
+			section "end to end: arm64 kdump at $mode under QEMU"
 			harness "$name" "$work/e2e-arm64-kdump-$mode.log" \
 				"$top/tests/e2e/arm64-kdump.sh" --kexec "$kexec_arm64" --mode "$mode" \
 				--out "$work/e2e-arm64-kdump-$mode"
@@ -292,12 +308,12 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		# scenario at EL2 with each (about 12 s each), and the chain the
 		# loader reports (-d prints the plan on the serial console).
 		# The files are made once and kept in tests/e2e/.out.
-		echo "== end to end: arm64 kernel formats"
+		section "end to end: arm64 kernel formats"
 		if formats=$("$top/tests/e2e/make-kernel-formats.sh" 2>"$work/kernel-formats.log"); then
 			while IFS=$'\t' read -r kfile chain; do
 				fname=$(basename "$kfile")
 				name="e2e arm64 el2 $fname"
-				echo "== end to end: arm64 at el2, kexec of $fname ($chain)"
+				section "end to end: arm64 at el2, kexec of $fname ($chain)"
 				harness "$name" "$work/e2e-arm64-format-$fname.log" \
 					"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode el2 \
 					--kernel-file "$kfile" --kexec-debug --out "$work/e2e-arm64-format-$fname"
@@ -315,7 +331,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		# initramfs and the marker command line) through kexec_load(2):
 		# our plan and purgatory (about 45 s).
 		name="e2e arm64 el2 uki"
-		echo "== end to end: arm64 at el2, kexec -c of a UKI"
+		section "end to end: arm64 at el2, kexec -c of a UKI"
 		harness "$name" "$work/e2e-arm64-el2-uki.log" \
 			"$top/tests/e2e/arm64-kexec.sh" --kexec "$kexec_arm64" --mode el2 \
 			--scenario uki --out "$work/e2e-arm64-el2-uki"
@@ -324,7 +340,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		# kernel of build-file-kernel.sh (built once per machine, in a
 		# cache outside the checkout so that every clone finds it), every
 		# scenario of arm64-file.sh at EL2 and EL1.
-		echo "== end to end: arm64 kexec_file_load(2) (test kernel)"
+		section "end to end: arm64 kexec_file_load(2) (test kernel)"
 		file_cache=${KEXEC_E2E_CACHE:-/var/cache/kexec-arm-e2e}
 		mkdir -p "$file_cache" 2>/dev/null && [ -w "$file_cache" ] ||
 			file_cache=$top/tests/e2e/.cache
@@ -345,7 +361,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			for mode in el2 el1; do
 				for scenario in sign auto gz zboot lockdown kdump uki; do
 					name="e2e arm64 file $mode $scenario"
-					echo "== end to end: arm64 kexec_file_load at $mode, scenario $scenario"
+					section "end to end: arm64 kexec_file_load at $mode, scenario $scenario"
 					harness "$name" "$work/e2e-arm64-file-$mode-$scenario.log" \
 						"$top/tests/e2e/arm64-file.sh" --kexec "$kexec_arm64" --mode "$mode" \
 						--scenario "$scenario" --kernel-dir "$file_kernel" \
@@ -363,7 +379,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			IFS=: read -r flavour mode format scenario <<<"$run"
 			id=$flavour-$mode-$format-$scenario
 			name="e2e arm $flavour $mode $format $scenario"
-			echo "== end to end: arm $flavour in $mode under QEMU, $format, scenario $scenario"
+			section "end to end: arm $flavour in $mode under QEMU, $format, scenario $scenario"
 			harness "$name" "$work/e2e-arm-$id.log" \
 				"$top/tests/e2e/arm-kexec.sh" --kexec "$kexec_armhf" --flavour "$flavour" \
 				--mode "$mode" --kernel-format "$format" --scenario "$scenario" \
@@ -373,7 +389,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		# /proc/vmcore checked in the capture kernel (about 30 s each).
 		for mode in hyp svc; do
 			name="e2e arm kdump $mode"
-			echo "== end to end: arm kdump in $mode under QEMU"
+			section "end to end: arm kdump in $mode under QEMU"
 			harness "$name" "$work/e2e-arm-kdump-$mode.log" \
 				"$top/tests/e2e/arm-kdump.sh" --kexec "$kexec_armhf" --mode "$mode" \
 				--timeout 180 --out "$work/e2e-arm-kdump-$mode"
@@ -392,7 +408,7 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 			[ -n "$kbin" ] || continue
 			id=$(echo "$harness-$mode-$extra-$env" | tr -c 'A-Za-z0-9_-' '_')
 			name="e2e $harness $mode ${extra:+$extra }${env:+$env }engine"
-			echo "== end to end: purgatory engine, $harness $mode $extra $env"
+			section "end to end: purgatory engine, $harness $mode $extra $env"
 			# shellcheck disable=SC2086
 			harness "$name" "$work/e2e-engine-$id.log" \
 				"$top/tests/e2e/$harness.sh" --kexec "$kbin" --mode "$mode" $extra \
@@ -415,6 +431,7 @@ RUNS
 fi
 
 echo
+times_report
 if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
 	printf '  %s\n' "${failures[@]}"
