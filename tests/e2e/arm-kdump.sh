@@ -13,7 +13,7 @@
 #
 # usage: tests/e2e/arm-kdump.sh --kexec PATH --mode hyp|svc [--flavour lpae|armmp]
 #            [--out DIR] [--timeout SECONDS] [--pages N] [--crashkernel SIZE]
-#            [--append2 "ARGS"] [--kexec-debug] [--verbose]
+#            [--append2 "ARGS"] [--kexec-debug] [--verbose] [--dump-tools [--crash]]
 #   --kexec PATH          a static armhf kexec binary (ours), put at /sbin/kexec
 #   --mode hyp            QEMU with virtualization=on: the kernel starts in HYP
 #   --mode svc            without it: the kernel starts in SVC
@@ -26,20 +26,28 @@
 #                         command line holds 1023 bytes)
 #   --crashkernel SIZE    the first kernel's crashkernel= (default 128M)
 #   --append2 "ARGS"      extra arguments for the capture kernel
+#   --dump-tools          also read the dump with Debian's vmcore-dmesg and
+#                         makedumpfile (--dump-dmesg, -l -d 31) in the capture
+#                         kernel, whose files leave through a virtio disk; on
+#                         armmp-lpae makedumpfile must refuse with its own
+#                         message (docs/DUMP-TOOLS.md)
+#   --crash               with --dump-tools: then crash (armhf, under qemu-arm)
+#                         on the host on makedumpfile's dump file, with the
+#                         -dbg vmlinux (armmp only: lpae has no dump file)
 #   --kexec-debug         load with -d (the plan goes to the serial log)
 #   --verbose             also copy the serial console to stderr as it comes
 #
 # stdout: one "ok - ..." / "not ok - ..." line per assertion, then the
 # measured wall times.  Exit status 0 only when every assertion passed.
 # DIR receives what arm64-kdump.sh leaves, plus iomem2.txt (the capture
-# kernel's /proc/iomem).
+# kernel's /proc/iomem); with --dump-tools also dump-tools/ and crash.txt.
 set -euo pipefail
 E2E_PROG=arm-kdump # read by lib.sh
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kexec_bin="" mode="" flavour=lpae out="" timeout_s=300 verbose=no
-pages=32 crashkernel=128M load_flags="" append2_extra=""
+pages=32 crashkernel=128M load_flags="" append2_extra="" kdump_dump_tools=no dt_crash=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kexec) kexec_bin=$2; shift 2 ;;
@@ -52,6 +60,8 @@ while [ $# -gt 0 ]; do
 	--crashkernel) crashkernel=$2; shift 2 ;;
 	--append2) append2_extra=" $2"; shift 2 ;;
 	--kexec-debug) load_flags=-d; shift ;;
+	--dump-tools) kdump_dump_tools=yes; shift ;;
+	--crash) dt_crash=yes; shift ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) e2e_die "unknown argument $1 (see --help)" ;;
 	esac
@@ -63,6 +73,9 @@ svc) machine=virt,highmem=off; expect_mode=SVC ;;
 *) e2e_die "--mode must be hyp or svc" ;;
 esac
 case $flavour in lpae|armmp) ;; *) e2e_die "--flavour must be lpae or armmp" ;; esac
+[ $dt_crash = no ] || [ $kdump_dump_tools = yes ] || e2e_die "--crash goes with --dump-tools"
+[ $dt_crash = no ] || [ "$flavour" = armmp ] ||
+	e2e_die "--crash reads makedumpfile's dump file, which makedumpfile cannot make on lpae (docs/DUMP-TOOLS.md)"
 case $pages in
 ''|*[!0-9]*) e2e_die "--pages must be a number" ;;
 esac
@@ -95,9 +108,11 @@ append1="console=ttyAMA0 panic=-1 crashkernel=$crashkernel"
 append2="console=ttyAMA0 earlycon=pl011,0x9000000 cma=0 panic=-1 e2e_token=$token$append2_extra"
 
 # --- the initramfs ------------------------------------------------------------
+dt_initrd_args=() dt_qemu_args=()
+[ $kdump_dump_tools = no ] || e2e_kdump_dump_tools_prepare armhf "$zimage"
 e2e_kdump_write_init2 "$work/init2"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init2" --out "$out/initrd2.cpio.gz" \
-	--file "$out/vmcore-check:/vmcore-check"
+	--file "$out/vmcore-check:/vmcore-check" "${dt_initrd_args[@]}"
 kernel_desc=zImage
 e2e_kdump_write_init1 "$work/init1" /zImage "$append2" "$load_flags"
 "$e2e_dir/mkinitramfs.sh" --busybox "$busybox" --init "$work/init1" --out "$out/initrd1.cpio.gz" \
@@ -110,7 +125,7 @@ e2e_kdump_write_init1 "$work/init1" /zImage "$append2" "$load_flags"
 smp=2
 qemu=(qemu-system-arm -M "$machine" -cpu cortex-a15 -smp "$smp" -m 1024
 	-nographic -no-reboot -nic none -kernel "$zimage" -initrd "$out/initrd1.cpio.gz"
-	-append "$append1" -pidfile "$work/qemu.pid")
+	-append "$append1" -pidfile "$work/qemu.pid" "${dt_qemu_args[@]}")
 
 # --- boot ---------------------------------------------------------------------
 log=$out/serial.log
@@ -141,8 +156,23 @@ e2e_kdump_check_dump 32 40 ARM
 layout=$(grep '^VMCORE: vmcoreinfo ' "$out/vmcore-check.txt" | grep -v -E 'OSRELEASE|PAGESIZE' |
 	sed 's/^VMCORE: vmcoreinfo //' | tr '\n' ' ' || true)
 echo "# the dead kernel's VMCOREINFO layout keys: ${layout:-none}"
+if [ $kdump_dump_tools = yes ]; then
+	dt_makedumpfile=works dt_crash_qemu=qemu-arm
+	if [ "$flavour" = lpae ]; then
+		# makedumpfile (1.7.2, and upstream) takes 32-bit ARM's PAGE_OFFSET
+		# to be SYMBOL(_stext) & 0xffc00000; armmp-lpae's _stext is
+		# PAGE_OFFSET + 4 MiB, so it reads init_uts_ns 4 MiB too low and
+		# gives up (docs/DUMP-TOOLS.md).
+		stext=$(sed -n 's/^VMCORE: vmcoreinfo SYMBOL(_stext)=//p' "$out/vmcore-check.txt" | head -n 1)
+		[ -z "$stext" ] || printf '# makedumpfile on armmp-lpae: _stext 0x%s, so its PAGE_OFFSET guess is %#x\n' \
+			"$stext" "$((16#$stext & 0xffc00000))"
+		dt_makedumpfile="check_release: Can't get the kernel version\\."
+	fi
+	e2e_kdump_check_dump_tools
+fi
 
 # --- timings ------------------------------------------------------------------
 e2e_kdump_timings
+[ $kdump_dump_tools = no ] || e2e_kdump_dump_tools_timings
 
 e2e_finish "arm kdump $flavour $mode"

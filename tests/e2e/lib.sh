@@ -1054,11 +1054,11 @@ e2e_kdump_check_dump_tools() {
 	# dt_dmesg NAME WHAT: step NAME exited 0 and its dmesg holds this run's
 	# kernel log line and the panic.
 	dt_dmesg() {
-		local name=$1 what=$2 rc lines
+		local name=$1 what=$2 rc lines msg
 		rc=$(rc_of "dt-$name")
 		lines=$(output_of "dt-$name" | sed -n "s/^DUMPTOOL: $name dmesg lines=//p")
-		check "$what exits 0 (rc=${rc:-none}; $(output_of "dt-$name" | grep -v "^DUMPTOOL: $name dmesg" |
-			sed "s/^DUMPTOOL: $name: //" | grep -v -E '^E2E|^$' | tail -n 1))" eq "$rc" 0
+		msg=$(output_of "dt-$name" | sed -n "s/^DUMPTOOL: $name: //p" | tail -n 1)
+		check "$what exits 0 (rc=${rc:-none}${msg:+, \"$msg\"})" eq "$rc" 0
 		check "$what: the dead kernel's log (${lines:-no} lines) holds this run's line \"e2e-kmsg: token $token\"" \
 			grep -q "^DUMPTOOL: $name dmesg: .*e2e-kmsg: token $token," <<<"$(output_of "dt-$name")"
 		msg=$(output_of "dt-$name" | grep -m1 -E "^DUMPTOOL: $name dmesg: .*$panic_ere" | sed 's/^[^]]*\] //' || true)
@@ -1126,11 +1126,14 @@ e2e_kdump_check_dump_tools() {
 	check "crash sys: ${line:-no RELEASE line}, the first kernel's release" eq "${line#RELEASE: }" "$uname1"
 	line=$(grep -m1 -E '^ +PANIC: ' "$out/crash.txt" | sed 's/^ *//' || true)
 	check "crash sys: ${line:-no PANIC line}" grep -q -E -- "$panic_ere" <<<"$line"
-	n_files=$(grep -c -E '^ ?#[0-9]+ \[[0-9a-f]+\] [A-Za-z_]' "$out/crash.txt" || true)
-	line=$(grep -E '^ ?#[0-9]+ \[[0-9a-f]+\] ' "$out/crash.txt" | sed -E 's/^ ?#[0-9]+ \[[0-9a-f]+\] ([^ ]+) .*/\1/' |
-		head -n 6 | tr '\n' ' ' || true)
-	check "crash bt: a backtrace of the panicking task through the sysrq handler ($n_files frames: ${line:-none})" \
-		test "$n_files" -ge 3 -a -n "$(grep -E '^ ?#[0-9]+ \[[0-9a-f]+\] (sysrq_handle_crash|__handle_sysrq) ' "$out/crash.txt")"
+	# bt's frames: arm64 " #0 [SP] FUNCTION at PC", arm " #0 [<PC>] (FUNCTION) from [<LR>]".
+	grep -E '^ ?#[0-9]+ \[' "$out/crash.txt" | sed -E 's/^ ?#[0-9]+ \[[<>0-9a-f]+\] \(?([^ )]+).*/\1/' \
+		>"$work/crash-frames.txt" || true
+	n_files=$(wc -l <"$work/crash-frames.txt")
+	line=$(head -n 6 "$work/crash-frames.txt" | tr '\n' ' ')
+	check "crash bt: the panicking task's backtrace from panic down to the crash kexec ($n_files frames: ${line:-none})" \
+		test "$n_files" -ge 3 -a -n "$(grep -x panic "$work/crash-frames.txt")" \
+		-a -n "$(grep -x -E '__crash_kexec|machine_kexec|crash_kexec' "$work/crash-frames.txt")"
 	check "crash log: the dead kernel's log holds this run's line \"e2e-kmsg: token $token\"" \
 		grep -q "e2e-kmsg: token $token," "$out/crash.txt"
 }
