@@ -18,9 +18,10 @@
 # The kernel is the one fetch-debian.sh unpacked: --kernel IMAGE, its
 # /boot/vmlinuz-*; the version comes from its changelog.Debian.gz.
 #
-# Cache: ${KEXEC_E2E_CACHE:-<repo>/tests/e2e/.cache}/debian-ARCH/: dump-tools/,
-# crash/, kmod-KPKG-VERSION/, vmlinux-KPKG-VERSION/.  Idempotent: each
-# carries a .complete stamp (its package list) and is not fetched again.
+# Cache: ${KEXEC_E2E_CACHE:-<repo>/tests/e2e/.cache}/debian-ARCH/: dump-tools/
+# (and dump-tools-root/, the unpacked packages), crash/, kmod-KPKG-VERSION/,
+# vmlinux-KPKG-VERSION/.  Idempotent: each carries a .complete stamp (its
+# package list) and is not fetched again; a cached run asks apt nothing.
 #
 # usage: tests/e2e/fetch-dump-tools.sh --arch arm64|armhf --kernel IMAGE
 #            [--guest] [--modules] [--crash] [--vmlinux]
@@ -128,7 +129,7 @@ min_tree() {
 }
 
 # --- makedumpfile and vmcore-dmesg for the capture initramfs ------------------
-if [ $want_guest = yes ]; then
+if [ $want_guest = yes ] && [ ! -f "$dir/dump-tools/.complete" ]; then
 	e2e_arch_visible "$arch" makedumpfile
 	e2e_arch_visible "$arch" kexec-tools
 	mapfile -t libs < <({ closure_pkgs makedumpfile; closure_pkgs kexec-tools; } | sort -u)
@@ -157,8 +158,8 @@ if [ $want_guest = yes ]; then
 		cp "$root/.complete" "$dir/dump-tools/.complete"
 		e2e_log "dump tools for the guest: $(cd "$min" && find . -type f ! -name .complete | sort | tr '\n' ' ')"
 	fi
-	echo "guest $dir/dump-tools"
 fi
+[ $want_guest = no ] || echo "guest $dir/dump-tools"
 
 # --- the kernel's virtio disk modules -----------------------------------------
 # virtio_blk and what it depends on (modinfo's depends=), from the kernel
@@ -206,9 +207,11 @@ fi
 
 # --- crash, for the host (qemu-user) ------------------------------------------
 if [ $want_crash = yes ]; then
-	e2e_arch_visible "$arch" crash
-	mapfile -t libs < <(closure_pkgs crash)
-	unpack_all crash "crash:$arch" "${libs[@]}"
+	if [ ! -f "$dir/crash/.complete" ]; then
+		e2e_arch_visible "$arch" crash
+		mapfile -t libs < <(closure_pkgs crash)
+		unpack_all crash "crash:$arch" "${libs[@]}"
+	fi
 	[ -x "$dir/crash/usr/bin/crash" ] || e2e_die "crash:$arch has no /usr/bin/crash"
 	echo "crash $dir/crash"
 fi
@@ -224,9 +227,12 @@ if [ $want_vmlinux = yes ]; then
 		rm -rf "$vdir" "$vdir.debs"
 		e2e_download "$vdir.debs" "$dbg:$arch=$kver"
 		mkdir -p "$vdir"
-		dpkg-deb --fsys-tarfile "$vdir.debs"/*.deb |
-			tar -x -O "./usr/lib/debug/boot/vmlinux-$krel" >"$vdir/vmlinux.tmp" ||
-			e2e_die "$dbg has no /usr/lib/debug/boot/vmlinux-$krel"
+		# tar stops at the file (dpkg-deb then dies of SIGPIPE: its status
+		# says nothing); what came out is checked instead.
+		{ dpkg-deb --fsys-tarfile "$vdir.debs"/*.deb 2>/dev/null |
+			tar -x -O --occurrence=1 "./usr/lib/debug/boot/vmlinux-$krel" >"$vdir/vmlinux.tmp"; } || true
+		readelf -S "$vdir/vmlinux.tmp" 2>/dev/null | grep -q '\.debug_info' ||
+			e2e_die "$dbg has no /usr/lib/debug/boot/vmlinux-$krel with debug info"
 		mv "$vdir/vmlinux.tmp" "$vdir/vmlinux"
 		rm -rf "$vdir.debs"
 		echo "$dbg=$kver" >"$vdir/.complete"

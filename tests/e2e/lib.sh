@@ -689,7 +689,8 @@ e2e_build_guest() {
 # ==============================================================================
 
 # e2e_kdump_write_init2 FILE: the capture kernel's /init: reads /proc/vmcore
-# with /vmcore-check, reports oopses, powers off.
+# with /vmcore-check (then, with kdump_dump_tools=yes, runs Debian's dump
+# tools: e2e_kdump_dump_tools_guest), reports oopses, powers off.
 e2e_kdump_write_init2() {
 	{
 		e2e_init2_head
