@@ -231,7 +231,8 @@ if [ $want_vmlinux = yes ]; then
 		# says nothing); what came out is checked instead.
 		{ dpkg-deb --fsys-tarfile "$vdir.debs"/*.deb 2>/dev/null |
 			tar -x -O --occurrence=1 "./usr/lib/debug/boot/vmlinux-$krel" >"$vdir/vmlinux.tmp"; } || true
-		readelf -S "$vdir/vmlinux.tmp" 2>/dev/null | grep -q '\.debug_info' ||
+		# (No grep -q: under pipefail, readelf's SIGPIPE would fail the test.)
+		[ -n "$(readelf -S "$vdir/vmlinux.tmp" 2>/dev/null | grep '\.debug_info')" ] ||
 			e2e_die "$dbg has no /usr/lib/debug/boot/vmlinux-$krel with debug info"
 		mv "$vdir/vmlinux.tmp" "$vdir/vmlinux"
 		rm -rf "$vdir.debs"
