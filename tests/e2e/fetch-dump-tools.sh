@@ -52,7 +52,9 @@ arm64) triplet=aarch64-linux-gnu ldso=ld-linux-aarch64.so.1 ;;
 armhf) triplet=arm-linux-gnueabihf ldso=ld-linux-armhf.so.3 ;;
 *) e2e_die "--arch must be arm64 or armhf" ;;
 esac
-[ -n "$kernel" ] && [ -f "$kernel" ] || e2e_die "need --kernel IMAGE (the vmlinuz fetch-debian.sh printed)"
+if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
+	e2e_die "need --kernel IMAGE (the vmlinuz fetch-debian.sh printed)"
+fi
 kdir=$(cd "$(dirname "$kernel")/.." && pwd)
 kpkg=$(basename "$kdir")
 kpkg=${kpkg#kernel-}
@@ -232,6 +234,7 @@ if [ $want_vmlinux = yes ]; then
 		{ dpkg-deb --fsys-tarfile "$vdir.debs"/*.deb 2>/dev/null |
 			tar -x -O --occurrence=1 "./usr/lib/debug/boot/vmlinux-$krel" >"$vdir/vmlinux.tmp"; } || true
 		# (No grep -q: under pipefail, readelf's SIGPIPE would fail the test.)
+		# shellcheck disable=SC2143
 		[ -n "$(readelf -S "$vdir/vmlinux.tmp" 2>/dev/null | grep '\.debug_info')" ] ||
 			e2e_die "$dbg has no /usr/lib/debug/boot/vmlinux-$krel with debug info"
 		mv "$vdir/vmlinux.tmp" "$vdir/vmlinux"

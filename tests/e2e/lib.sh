@@ -1035,6 +1035,7 @@ e2e_kdump_dump_tools_prepare() {
 		--file "$dt_modules/load-order:/etc/dump-modules")
 	rm -f "$out/dump-disk.raw"
 	truncate -s 256M "$out/dump-disk.raw"
+	# shellcheck disable=SC2054 # QEMU's own comma-separated options
 	dt_qemu_args=(-drive "if=none,file=$out/dump-disk.raw,format=raw,id=dump"
 		-device virtio-blk-device,drive=dump)
 }
