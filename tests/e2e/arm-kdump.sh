@@ -157,7 +157,7 @@ layout=$(grep '^VMCORE: vmcoreinfo ' "$out/vmcore-check.txt" | grep -v -E 'OSREL
 	sed 's/^VMCORE: vmcoreinfo //' | tr '\n' ' ' || true)
 echo "# the dead kernel's VMCOREINFO layout keys: ${layout:-none}"
 if [ $kdump_dump_tools = yes ]; then
-	dt_makedumpfile=works dt_crash_qemu=qemu-arm
+	dt_makedumpfile=works
 	if [ "$flavour" = lpae ]; then
 		# makedumpfile (1.7.2, and upstream) takes 32-bit ARM's PAGE_OFFSET
 		# to be SYMBOL(_stext) & 0xffc00000; armmp-lpae's _stext is

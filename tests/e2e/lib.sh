@@ -1013,12 +1013,21 @@ EOF
 
 # e2e_kdump_dump_tools_prepare ARCH KERNEL: fetches the tools (and, with
 # dt_crash=yes, crash and the vmlinux) for the kernel file KERNEL; sets
-# dt_initrd_args (mkinitramfs.sh arguments for the capture initramfs) and
-# dt_qemu_args (the virtio disk $out/dump-disk.raw, 256 MiB, sparse).
+# dt_initrd_args (mkinitramfs.sh arguments for the capture initramfs),
+# dt_qemu_args (the virtio disk $out/dump-disk.raw, 256 MiB, sparse) and
+# dt_crash_qemu (qemu-aarch64 or qemu-arm, which runs crash).
 e2e_kdump_dump_tools_prepare() {
 	local arch=$1 kernel=$2 what path
 	local req=(--guest --modules)
-	[ "${dt_crash:-no}" != yes ] || req+=(--crash --vmlinux)
+	case $arch in
+	arm64) dt_crash_qemu=qemu-aarch64 ;;
+	*) dt_crash_qemu=qemu-arm ;;
+	esac
+	e2e_need_tools tar:tar truncate:coreutils sha256sum:coreutils
+	if [ "${dt_crash:-no}" = yes ]; then
+		req+=(--crash --vmlinux)
+		e2e_need_tools "$dt_crash_qemu:qemu-user"
+	fi
 	"$e2e_dir/fetch-dump-tools.sh" --arch "$arch" --kernel "$kernel" "${req[@]}" >"$work/dump-tools.paths" ||
 		e2e_die "fetch-dump-tools.sh failed"
 	dt_guest="" dt_modules="" dt_crash_root="" dt_vmlinux=""
@@ -1046,7 +1055,6 @@ e2e_kdump_dump_tools_prepare() {
 # SHA-256; runs crash on the dump file when dt_crash=yes.  Globals:
 #   dt_makedumpfile  "works", or an ERE of makedumpfile's own refusal (then
 #                    it must exit non-zero saying so, and no dump file is made)
-#   dt_crash_qemu    qemu-aarch64 or qemu-arm (crash runs under qemu-user)
 e2e_kdump_check_dump_tools() {
 	local panic_ere name rc lines msg f want got n_files n_ok crash_rc line
 	case ${kdump_panic:-sysrq} in
