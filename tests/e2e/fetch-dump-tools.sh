@@ -18,9 +18,8 @@
 # The kernel is the one fetch-debian.sh unpacked: --kernel IMAGE, its
 # /boot/vmlinuz-*; the version comes from its changelog.Debian.gz.
 #
-# Cache: ${KEXEC_E2E_CACHE:-<repo>/tests/e2e/.cache}/debian-ARCH/: dump-tools/
-# (and dump-tools-root/, the unpacked packages), crash/, kmod-KPKG-VERSION/,
-# vmlinux-KPKG-VERSION/.  Idempotent: each carries a .complete stamp (its
+# Cache: ${KEXEC_E2E_CACHE:-<repo>/tests/e2e/.cache}/debian-ARCH/: dump-tools/,
+# crash/, kmod-KPKG-VERSION/, vmlinux-KPKG-VERSION/.  Idempotent: each carries a .complete stamp (its
 # package list) and is not fetched again; a cached run asks apt nothing.
 #
 # usage: tests/e2e/fetch-dump-tools.sh --arch arm64|armhf --kernel IMAGE
@@ -158,6 +157,7 @@ if [ $want_guest = yes ] && [ ! -f "$dir/dump-tools/.complete" ]; then
 			zcat "$root/usr/share/doc/$p/changelog.Debian.gz" | sed -n "1s/^[^(]*(\\([^)]*\\)).*/$p \\1/p"
 		done >"$dir/dump-tools/versions"
 		cp "$root/.complete" "$dir/dump-tools/.complete"
+		rm -rf "$root"  # 40-70 MB of packages; only the tree is used
 		e2e_log "dump tools for the guest: $(cd "$min" && find . -type f ! -name .complete | sort | tr '\n' ' ')"
 	fi
 fi
