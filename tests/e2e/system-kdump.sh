@@ -82,7 +82,7 @@ check "makedumpfile --dump-dmesg reads the dump back without error ($readback)" 
 	test "${readback%% *}" = rc=0 -a -n "$(sys_fact 2 readback-sysrq)"
 echo "# read back: $(sys_fact 2 readback-sysrq)"
 
-sys_read_root /var/crash "$out/crash"
+sys_read_root /var/crash "$out"
 hdump=$(find "$out/crash" -type f -name 'dump.*' | sort | tail -n 1)
 hdmesg=$(find "$out/crash" -type f -name 'dmesg.*' | sort | tail -n 1)
 echo "# host copy of /var/crash: $(cd "$out/crash" && find . -type f -printf '%p (%s bytes) ' | sort)"

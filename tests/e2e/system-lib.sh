@@ -62,9 +62,10 @@ sys_make_disks() {
 # store to a guest page that holds translated code takes TCG's slow path
 # (docs/PERFORMANCE.md), and after a kexec from a full system most of RAM
 # is such pages.  Measured with the default: 48 s from "Bye!" to the
-# purgatory's report and soft lockups in the next kernel's copy_page;
-# with 64 MiB the buffer fills and is flushed often, which makes the pages
-# fast again: 0.7 s, no lockup.
+# purgatory's report and soft lockups in the next kernel's copy_page.
+# With 64 MiB the buffer fills, and is flushed, far more often (presumably
+# what makes those pages fast again): 0.3-0.7 s, no lockup.  Both loaders
+# pay the same price without it; it is QEMU's cost, not the kexec's.
 sys_qemu_argv() {
 	# shellcheck disable=SC2054 # QEMU's own commas
 	qemu_argv=(qemu-system-aarch64 -M "$machine" -accel tcg,thread=multi,tb-size=64
@@ -161,12 +162,12 @@ sys_elapsed() {
 	fi
 }
 
-# sys_read_root PATH DEST: copies PATH (a folder) out of the overlay's root
-# filesystem without mounting it: the overlay flattened to raw, debugfs at
-# the root partition's offset.
+# sys_read_root PATH DIR: copies PATH (a folder) out of the overlay's root
+# filesystem into DIR (as DIR/BASENAME) without mounting it: the overlay
+# flattened to raw, debugfs at the root partition's offset.
 sys_read_root() {
 	local raw=$work/after.raw
-	rm -rf "$2"
+	rm -rf "${2:?}/${1##*/}"
 	mkdir -p "$2"
 	qemu-img convert -O raw "$overlay" "$raw" || e2e_die "qemu-img convert failed"
 	debugfs -R "rdump $1 $2" "$raw?offset=$ROOT_OFFSET" >"$work/debugfs.log" 2>&1 ||
