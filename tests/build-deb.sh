@@ -47,6 +47,11 @@ e2e_need_tools dpkg-buildpackage:dpkg-dev dh:debhelper dh_autoreconf:dh-autoreco
 triplet=$(dpkg-architecture -a"$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)
 
 # The sysroot, remade when the package list changes (the stamp holds it).
+# Another build for the same architecture (build-system-image.sh runs one
+# in the background of tests/run-all.sh) must not remake it under us.
+mkdir -p "$cache"
+exec 8>"$cache/deb-sysroot-$arch.lock"
+flock 8
 if [ "$(cat "$sysroot/.complete" 2>/dev/null)" != "${packages[*]}" ]; then
 	for p in "${packages[@]}"; do e2e_arch_visible "$arch" "$p"; done
 	rm -rf "$sysroot" "$cache/deb-debs-$arch"
