@@ -96,6 +96,9 @@ sys_boot() {
 		echo "$rc" >"$work/qemu.rc"
 	) &
 	sys_qemu_job=$!
+	# A scenario that dies or is interrupted does not leave QEMU running.
+	trap 'sys_running && [ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null; true' EXIT
+	trap 'exit 130' INT TERM
 }
 
 sys_running() { [ ! -f "$work/qemu.rc" ]; }
