@@ -20,7 +20,7 @@ packages=(
 	# with qemu-user through binfmt_misc), its disk and EFI system partition,
 	# booted with UEFI firmware
 	mmdebstrap qemu-user-static binfmt-support arch-test qemu-efi-aarch64
-	mtools dosfstools e2fsprogs fdisk
+	mtools dosfstools e2fsprogs fdisk qemu-utils
 )
 
 missing=()

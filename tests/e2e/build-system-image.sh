@@ -293,5 +293,11 @@ echo "$build_seconds" >"$stage/build-seconds"
 chmod 755 "$stage"
 mv "$stage/stamp.tmp" "$stage/stamp"
 mv -T "$stage" "$final"
+# Every source change makes a new key: keep this image and the one before
+# (another checkout may still use it), not every image ever built.
+ls -dt "$cache"/system-image-*/ 2>/dev/null | tail -n +3 | while read -r old; do
+	e2e_log "removing an older image: $old"
+	rm -rf "$old"
+done
 e2e_log "image: $final/disk.raw ($(du -h "$final/disk.raw" | cut -f1) used); built in $build_seconds s (mmdebstrap $t_mmdebstrap s)"
 echo "$final"
