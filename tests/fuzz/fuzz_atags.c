@@ -3,8 +3,13 @@
  * 1-8 its start and size), 1 the running list, 2 the command line.  The
  * built list must be well formed: ATAG_CORE first, every tag inside it,
  * ATAG_NONE exactly at its end, the old initrd tags gone, the command line
- * and initrd given present once. */
+ * and initrd given present once.  atags_print (--dry-run) reads any list
+ * without reading past it: a refused list prints one "ATAGs: " line, a
+ * built one prints the command line asked for. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "atags.h"
 #include "byteorder.h"
@@ -50,8 +55,22 @@ static void check_built(const uint8_t *list, size_t size, const struct atags_upd
 	FUZZ_ASSERT(!u->cmdline || cmdlines == 1, "%d ATAG_CMDLINE tags", cmdlines);
 }
 
+/* What --dry-run prints of `list`, in a malloc'd string. */
+static char *printed(const uint8_t *list, size_t size)
+{
+	char *text = NULL;
+	size_t text_size = 0;
+	FILE *f = open_memstream(&text, &text_size);
+
+	FUZZ_ASSERT(f != NULL, "open_memstream failed");
+	atags_print(f, list, size);
+	fclose(f);
+	return text;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	char *text;
 	struct fuzz_part parts[3];
 	char *list, *cmdline;
 	struct atags_update u = { 0 };
@@ -76,12 +95,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(ret < 0, "atags_check returned %d", ret);
 		FUZZ_ASSERT_MESSAGE(&err);
 	}
+	text = printed((const uint8_t *)list, parts[1].size);
+	if (ret)
+		FUZZ_ASSERT(!strncmp(text, "ATAGs: ", 7) && strchr(text, '\n') == text + strlen(text) - 1,
+			    "a refused list printed more than its one line: \"%.60s\"", text);
+	else
+		FUZZ_ASSERT(!strncmp(text, "command line: ", 14) && strstr(text, "\nATAGs:\n"),
+			    "a valid list printed \"%.60s\"", text);
+	free(text);
 	ret = atags_build((const uint8_t *)list, parts[1].size, "atags", &u, &out, &out_size, &err);
 	if (ret) {
 		FUZZ_ASSERT(ret < 0 && out == NULL, "atags_build returned %d", ret);
 		FUZZ_ASSERT_MESSAGE(&err);
 	} else {
 		check_built(out, out_size, &u);
+		text = printed(out, out_size);
+		if (u.cmdline) {
+			char *want = malloc(strlen(u.cmdline) + 32);
+
+			FUZZ_ASSERT(want != NULL, "out of memory");
+			sprintf(want, "command line: \"%s\" (", u.cmdline);
+			FUZZ_ASSERT(!strncmp(text, want, strlen(want)),
+				    "atags_print does not show the command line asked for");
+			free(want);
+		}
+		free(text);
 	}
 	free(out);
 	free(list);
