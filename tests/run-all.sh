@@ -208,9 +208,12 @@ if step "autoreconf" "$work/autoreconf.log" bash -c "cd '$top' && autoreconf -fi
 		/usr/include/zstd.h /usr/include/zstd_errors.h /usr/include/lzma.h /usr/include/lzma \
 		"$work/armhf/include/"
 	armhf_ok=yes
-	for src in "$top"/kexec/*.c "$top"/arm64/*.c "$top"/purgatory/sha256.c; do
+	# The loader's C files, both arch backends included (arm's purgatory
+	# is built by the static armhf build, with its own flags).
+	for src in "$top"/kexec/*.c "$top"/arm64/*.c "$top"/arm/*.c "$top"/purgatory/sha256.c; do
+		[ "$src" != "$top/arm/purgatory_cpu.c" ] || continue
 		if ! arm-linux-gnueabihf-gcc -std=gnu11 -O2 -Wall -Wextra -Werror \
-			-I"$work/armhf/include" -I"$top/kexec" -I"$top/purgatory" -I"$top/arm64" \
+			-I"$work/armhf/include" -I"$top/kexec" -I"$top/purgatory" -I"$top/arm64" -I"$top/arm" \
 			-I"$work/native" -c "$src" -o "$work/armhf/$(basename "$src").o" \
 			>>"$work/armhf/build.log" 2>&1; then
 			armhf_ok=no
